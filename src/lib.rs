@@ -1,0 +1,1 @@
+//! ktriage: a terminal UI for triaging Kubernetes workloads.
