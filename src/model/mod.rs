@@ -5,4 +5,5 @@
 //! plain values, so the TUI and the simulator share one implementation.
 
 pub mod duration;
+pub mod quantity;
 pub mod safe_text;
