@@ -5,5 +5,6 @@
 //! plain values, so the TUI and the simulator share one implementation.
 
 pub mod duration;
+pub mod pod_status;
 pub mod quantity;
 pub mod safe_text;
