@@ -104,7 +104,8 @@ fn is_init_progress(status: &str) -> bool {
     let Some((done, total)) = progress.split_once('/') else {
         return false;
     };
-    let all_digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    let all_digits =
+        |text: &str| !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit());
     all_digits(done) && all_digits(total)
 }
 
@@ -174,7 +175,10 @@ pub fn summarize(pod: &Pod) -> PodSummary {
         reason = String::from("SchedulingGated");
     }
 
-    let sidecar_count = init_specs.iter().filter(|c| is_sidecar(Some(c))).count();
+    let sidecar_count = init_specs
+        .iter()
+        .filter(|container| is_sidecar(Some(container)))
+        .count();
     let total = count_to_u32(app_container_count.saturating_add(sidecar_count));
     let mut ready: u32 = 0;
 

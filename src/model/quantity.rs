@@ -69,7 +69,7 @@ pub fn format_memory_quantity(bytes: u64) -> String {
 }
 
 /// `value × 10^exponent` written with the largest SI suffix that keeps the
-/// number whole; the exponent ends a multiple of 3.
+/// number whole. `exponent` must be a multiple of 3 (it is -9 or 0 here).
 fn format_decimal(value: u64, exponent: i64) -> String {
     if value == 0 {
         return String::from("0");
@@ -81,7 +81,7 @@ fn format_decimal(value: u64, exponent: i64) -> String {
         exponent += 1;
     }
     let excess = exponent.rem_euclid(3);
-    // `excess` trailing zeros were just removed, so this cannot overflow.
+    // At least `excess` factors of ten were just removed, so no overflow.
     amount *= 10u64.pow(excess as u32);
     exponent -= excess;
     let suffix = match exponent {
@@ -140,7 +140,7 @@ fn parse(quantity: &str) -> Option<ParsedQuantity> {
         _ => (false, quantity),
     };
     let number_end = unsigned
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .find(|character: char| !character.is_ascii_digit() && character != '.')
         .unwrap_or(unsigned.len());
     let (number, suffix) = unsigned.split_at(number_end);
     let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
@@ -199,7 +199,7 @@ fn interpret_suffix(suffix: &str) -> Option<(i64, u32)> {
         .strip_prefix('-')
         .or_else(|| exponent.strip_prefix('+'))
         .unwrap_or(exponent);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
         return None;
     }
     Some((exponent.parse::<i64>().ok()?, 0))

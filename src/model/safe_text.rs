@@ -50,10 +50,10 @@ impl SafeText {
     /// carriage returns show as `^M`. A final line feed does not start an
     /// extra empty line; an empty input gives no lines.
     pub fn lines_from_untrusted(raw: &str) -> Vec<SafeText> {
-        let body = raw.strip_suffix('\n').unwrap_or(raw);
         if raw.is_empty() {
             return Vec::new();
         }
+        let body = raw.strip_suffix('\n').unwrap_or(raw);
         body.split('\n')
             .map(|line| SafeText::from_untrusted(line.strip_suffix('\r').unwrap_or(line)))
             .collect()
@@ -163,13 +163,21 @@ mod tests {
     use super::*;
 
     fn assert_inert(text: &SafeText) {
-        let forbidden =
-            |c: char| u32::from(c) < 0x20 || c == DELETE || ('\u{80}'..='\u{9f}').contains(&c);
+        let forbidden = |character: char| {
+            u32::from(character) < 0x20
+                || character == DELETE
+                || ('\u{80}'..='\u{9f}').contains(&character)
+        };
         assert!(
             !text.as_str().chars().any(forbidden),
             "control character left in {text:?}"
         );
-        assert!(!text.as_str().bytes().any(|b| b == 0x1b || b == 0x07));
+        assert!(
+            !text
+                .as_str()
+                .bytes()
+                .any(|byte| byte == 0x1b || byte == 0x07)
+        );
     }
 
     #[test]
