@@ -1,1 +1,3 @@
 //! ktriage: a terminal UI for triaging Kubernetes workloads.
+
+pub mod sim;
