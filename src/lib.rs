@@ -1,3 +1,4 @@
 //! ktriage: a terminal UI for triaging Kubernetes workloads.
 
 pub mod model;
+pub mod sim;
