@@ -1,1 +1,115 @@
-fn main() {}
+//! The `ktriage` command line: parse arguments and hand over to the library.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use ktriage::sim::run::{SimOptions, start};
+use ktriage::sim::scenario::Scale;
+
+#[derive(Parser, Debug)]
+#[command(name = "ktriage", version, about = "Triage Kubernetes workloads from the terminal")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the simulated Kubernetes API server.
+    Sim(SimArgs),
+}
+
+#[derive(Args, Debug)]
+struct SimArgs {
+    /// Scenario file (default: the built-in demo scenario).
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// Write a kubeconfig with one context per scenario user.
+    #[arg(long)]
+    kubeconfig_out: Option<PathBuf>,
+    /// Generate this many pods (with --namespaces and --nodes).
+    #[arg(long)]
+    pods: Option<u32>,
+    #[arg(long, default_value_t = 10)]
+    namespaces: u32,
+    #[arg(long, default_value_t = 10)]
+    nodes: u32,
+    /// Run the cluster's clock this many times faster.
+    #[arg(long)]
+    speed: Option<f64>,
+    /// Cut watch streams this often (seconds).
+    #[arg(long)]
+    drop_watches_every: Option<f64>,
+    /// Cut following log streams this often (seconds).
+    #[arg(long)]
+    drop_log_streams_every: Option<f64>,
+    /// Answer every Nth request with 429 and Retry-After.
+    #[arg(long)]
+    throttle_every: Option<u64>,
+    /// Answer every Nth request with 500.
+    #[arg(long)]
+    error_every: Option<u64>,
+    /// Add this many milliseconds to every request.
+    #[arg(long)]
+    latency_ms: Option<u64>,
+    /// Tokens stop working this many seconds after start.
+    #[arg(long)]
+    tokens_expire_after: Option<u64>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("ktriage: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cli.command {
+        Some(Command::Sim(args)) => runtime.block_on(sim(args)),
+        None => {
+            eprintln!("ktriage: the terminal UI is started with --demo or a kubeconfig; try `ktriage sim --help` for the simulated cluster");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn sim(args: SimArgs) -> ExitCode {
+    let options = SimOptions {
+        scenario: args.scenario,
+        listen: Some(args.listen),
+        kubeconfig_out: args.kubeconfig_out.clone(),
+        scale: args.pods.map(|pods| Scale { pods, namespaces: args.namespaces, nodes: args.nodes }),
+        speed: args.speed,
+        drop_watches_every_seconds: args.drop_watches_every,
+        drop_log_streams_every_seconds: args.drop_log_streams_every,
+        throttle_every_nth_request: args.throttle_every,
+        error_every_nth_request: args.error_every,
+        latency_milliseconds: args.latency_ms,
+        tokens_expire_after_seconds: args.tokens_expire_after,
+    };
+    let server = match start(&options).await {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("ktriage sim: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("ktriage sim: serving the simulated cluster on {}", server.url());
+    if let Some(path) = &args.kubeconfig_out {
+        println!("ktriage sim: kubeconfig written to {}", path.display());
+    }
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("ktriage sim: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,9 +1,29 @@
-//! The simulated cluster: a Kubernetes API server that speaks the real wire protocol,
-//! so that `ktriage --demo`, the tests, the benches and real `kubectl` binaries can talk
-//! to it as they would to a cluster. The pieces declared here are pure and synchronous:
-//! the shell that simulated containers run, the protobuf request decoder and the patch
-//! engine. They must not open sockets, spawn tasks or touch the host system.
+//! The simulated cluster: a Kubernetes API server that speaks the real wire
+//! protocol, so that `ktriage --demo`, the tests, the benches and real
+//! `kubectl` binaries can talk to it as they would to a cluster.
+//!
+//! `scenario` reads what the cluster holds; `cluster` builds it into the
+//! `store` and hands pods to the `kubelet`; `server` serves it over HTTP.
+//! Nothing here runs a process of the host or reaches beyond loopback.
 
+pub mod auth;
+pub mod cluster;
+pub mod fields;
+pub mod kubelet;
+pub mod logs;
+pub mod metrics;
+pub mod objects;
 pub mod patch;
 pub mod protobuf;
+pub mod resources;
+pub mod run;
+pub mod scenario;
+pub mod selector;
+pub mod server;
 pub mod shell;
+pub mod status;
+pub mod store;
+
+pub use cluster::Cluster;
+pub use scenario::Scenario;
+pub use server::SimServer;

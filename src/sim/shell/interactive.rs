@@ -67,6 +67,11 @@ impl InteractiveShell {
         }
     }
 
+    /// The terminal was resized (the resize channel of attach and exec).
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.session.set_terminal_size(width, height);
+    }
+
     /// The exit code, once the shell has ended.
     pub fn exit_code(&self) -> Option<i32> {
         self.exit

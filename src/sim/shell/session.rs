@@ -57,6 +57,12 @@ impl Session {
         session
     }
 
+    /// The terminal's size changed: a shell keeps it in COLUMNS and LINES.
+    pub fn set_terminal_size(&mut self, width: u16, height: u16) {
+        self.variables.set("COLUMNS", &width.to_string(), false);
+        self.variables.set("LINES", &height.to_string(), false);
+    }
+
     /// The prompt busybox shows a root user: the working directory, then `# `.
     pub fn prompt(&self) -> String {
         let home = self.variables.get("HOME").unwrap_or("/root");
