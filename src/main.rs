@@ -9,7 +9,11 @@ use ktriage::sim::run::{SimOptions, start};
 use ktriage::sim::scenario::Scale;
 
 #[derive(Parser, Debug)]
-#[command(name = "ktriage", version, about = "Triage Kubernetes workloads from the terminal")]
+#[command(
+    name = "ktriage",
+    version,
+    about = "Triage Kubernetes workloads from the terminal"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -74,7 +78,9 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(sim(args)),
         None => {
-            eprintln!("ktriage: the terminal UI is started with --demo or a kubeconfig; try `ktriage sim --help` for the simulated cluster");
+            eprintln!(
+                "ktriage: the terminal UI is started with --demo or a kubeconfig; try `ktriage sim --help` for the simulated cluster"
+            );
             ExitCode::FAILURE
         }
     }
@@ -85,7 +91,11 @@ async fn sim(args: SimArgs) -> ExitCode {
         scenario: args.scenario,
         listen: Some(args.listen),
         kubeconfig_out: args.kubeconfig_out.clone(),
-        scale: args.pods.map(|pods| Scale { pods, namespaces: args.namespaces, nodes: args.nodes }),
+        scale: args.pods.map(|pods| Scale {
+            pods,
+            namespaces: args.namespaces,
+            nodes: args.nodes,
+        }),
         speed: args.speed,
         drop_watches_every_seconds: args.drop_watches_every,
         drop_log_streams_every_seconds: args.drop_log_streams_every,
@@ -101,7 +111,10 @@ async fn sim(args: SimArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("ktriage sim: serving the simulated cluster on {}", server.url());
+    println!(
+        "ktriage sim: serving the simulated cluster on {}",
+        server.url()
+    );
     if let Some(path) = &args.kubeconfig_out {
         println!("ktriage sim: kubeconfig written to {}", path.display());
     }

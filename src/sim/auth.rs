@@ -91,7 +91,10 @@ fn basic_rules() -> Vec<Rule> {
         resource_names: Vec::new(),
     };
     vec![
-        rule("authorization.k8s.io", &["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
+        rule(
+            "authorization.k8s.io",
+            &["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
+        ),
         rule("authentication.k8s.io", &["selfsubjectreviews"]),
     ]
 }
@@ -109,7 +112,9 @@ fn resource_matches(rule: &Rule, resource: &str, subresource: &str) -> bool {
             return item == resource;
         }
         match item.split_once('/') {
-            Some((base, sub)) => (base == resource || base == "*") && (sub == subresource || sub == "*"),
+            Some((base, sub)) => {
+                (base == resource || base == "*") && (sub == subresource || sub == "*")
+            }
             None => false,
         }
     })
@@ -117,7 +122,8 @@ fn resource_matches(rule: &Rule, resource: &str, subresource: &str) -> bool {
 
 impl Rule {
     fn applies_in(&self, namespace: &str) -> bool {
-        self.namespaces.is_empty() || (!namespace.is_empty() && matches(&self.namespaces, namespace))
+        self.namespaces.is_empty()
+            || (!namespace.is_empty() && matches(&self.namespaces, namespace))
     }
 
     fn allows(&self, attributes: &Attributes) -> bool {
@@ -132,7 +138,10 @@ impl Rule {
 
 impl Authorizer {
     pub fn new(users: Vec<User>) -> Authorizer {
-        Authorizer { users, started: Instant::now() }
+        Authorizer {
+            users,
+            started: Instant::now(),
+        }
     }
 
     pub fn users(&self) -> &[User] {
@@ -140,14 +149,21 @@ impl Authorizer {
     }
 
     /// Who a bearer token belongs to; 401 when unknown or expired.
-    pub fn authenticate(&self, token: Option<&str>, token_ttl: Option<Duration>) -> Result<&User, ApiError> {
+    pub fn authenticate(
+        &self,
+        token: Option<&str>,
+        token_ttl: Option<Duration>,
+    ) -> Result<&User, ApiError> {
         let token = token.ok_or_else(ApiError::unauthorized)?;
         let user = self
             .users
             .iter()
             .find(|user| user.token == token)
             .ok_or_else(ApiError::unauthorized)?;
-        let ttl = user.token_expires_after_seconds.map(Duration::from_secs).or(token_ttl);
+        let ttl = user
+            .token_expires_after_seconds
+            .map(Duration::from_secs)
+            .or(token_ttl);
         if ttl.is_some_and(|ttl| self.started.elapsed() >= ttl) {
             return Err(ApiError::unauthorized());
         }
@@ -156,7 +172,12 @@ impl Authorizer {
 
     /// The user a request acts as after `Impersonate-User`, checked against the
     /// caller's `impersonate` rights.
-    pub fn impersonate<'a>(&'a self, caller: &'a User, target: Option<&str>, groups: &[String]) -> Result<User, ApiError> {
+    pub fn impersonate<'a>(
+        &'a self,
+        caller: &'a User,
+        target: Option<&str>,
+        groups: &[String],
+    ) -> Result<User, ApiError> {
         let Some(target) = target else {
             return Ok(caller.clone());
         };
@@ -200,7 +221,10 @@ impl Authorizer {
     }
 
     pub fn allowed(&self, user: &User, attributes: &Attributes) -> bool {
-        user.rules.iter().chain(basic_rules().iter()).any(|rule| rule.allows(attributes))
+        user.rules
+            .iter()
+            .chain(basic_rules().iter())
+            .any(|rule| rule.allows(attributes))
     }
 
     /// Allow the request or give the 403 the apiserver would.
@@ -215,7 +239,9 @@ impl Authorizer {
     /// Fill in the status of a SelfSubjectAccessReview request body.
     pub fn access_review(&self, user: &User, mut review: Value) -> Value {
         let spec = &review["spec"];
-        let allowed = if let Some(attributes) = spec.get("resourceAttributes").filter(|v| v.is_object()) {
+        let allowed = if let Some(attributes) =
+            spec.get("resourceAttributes").filter(|v| v.is_object())
+        {
             let read = |field: &str| attributes[field].as_str().unwrap_or_default().to_string();
             let resource = read("resource");
             let (resource, subresource) = match (read("subresource"), resource.split_once('/')) {
@@ -236,8 +262,12 @@ impl Authorizer {
             )
         } else {
             // Non-resource URLs: discovery paths are open to every user.
-            let path = spec["nonResourceAttributes"]["path"].as_str().unwrap_or_default();
-            let verb = spec["nonResourceAttributes"]["verb"].as_str().unwrap_or_default();
+            let path = spec["nonResourceAttributes"]["path"]
+                .as_str()
+                .unwrap_or_default();
+            let verb = spec["nonResourceAttributes"]["verb"]
+                .as_str()
+                .unwrap_or_default();
             verb == "get" && discovery_path(path)
         };
         if review.get("metadata").is_none_or(Value::is_null) {
@@ -255,7 +285,10 @@ impl Authorizer {
 
     /// Fill in the status of a SelfSubjectRulesReview request body.
     pub fn rules_review(&self, user: &User, mut review: Value) -> Value {
-        let namespace = review["spec"]["namespace"].as_str().unwrap_or_default().to_string();
+        let namespace = review["spec"]["namespace"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let resource_rules: Vec<Value> = user
             .rules
             .iter()
@@ -299,8 +332,10 @@ impl Authorizer {
 
 /// Paths every authenticated user may GET (the `system:discovery` role).
 pub fn discovery_path(path: &str) -> bool {
-    matches!(path, "/api" | "/apis" | "/version" | "/healthz" | "/livez" | "/readyz" | "/openapi/v2")
-        || path.starts_with("/api/")
+    matches!(
+        path,
+        "/api" | "/apis" | "/version" | "/healthz" | "/livez" | "/readyz" | "/openapi/v2"
+    ) || path.starts_with("/api/")
         || path.starts_with("/apis/")
         || path.starts_with("/openapi/")
 }
@@ -339,13 +374,21 @@ mod tests {
     #[test]
     fn viewer_sees_only_its_namespace() {
         let authorizer = Authorizer::new(vec![viewer()]);
-        let user = authorizer.authenticate(Some("viewer-token"), None).unwrap().clone();
+        let user = authorizer
+            .authenticate(Some("viewer-token"), None)
+            .unwrap()
+            .clone();
         assert!(authorizer.allowed(&user, &attributes("list", "pods", "", "team-a")));
         assert!(authorizer.allowed(&user, &attributes("get", "pods", "log", "team-a")));
         assert!(!authorizer.allowed(&user, &attributes("list", "pods", "", "team-b")));
         assert!(!authorizer.allowed(&user, &attributes("list", "namespaces", "", "")));
-        assert!(!authorizer.allowed(&user, &attributes("patch", "pods", "ephemeralcontainers", "team-a")));
-        let error = authorizer.authorize(&user, &attributes("list", "nodes", "", "")).unwrap_err();
+        assert!(!authorizer.allowed(
+            &user,
+            &attributes("patch", "pods", "ephemeralcontainers", "team-a")
+        ));
+        let error = authorizer
+            .authorize(&user, &attributes("list", "nodes", "", ""))
+            .unwrap_err();
         assert_eq!(error.code, 403);
         assert!(error.message().contains("at the cluster scope"));
     }
@@ -355,9 +398,21 @@ mod tests {
         let mut expiring = viewer();
         expiring.token_expires_after_seconds = Some(0);
         let authorizer = Authorizer::new(vec![expiring]);
-        assert_eq!(authorizer.authenticate(Some("nope"), None).unwrap_err().code, 401);
+        assert_eq!(
+            authorizer
+                .authenticate(Some("nope"), None)
+                .unwrap_err()
+                .code,
+            401
+        );
         assert_eq!(authorizer.authenticate(None, None).unwrap_err().code, 401);
-        assert_eq!(authorizer.authenticate(Some("viewer-token"), None).unwrap_err().code, 401);
+        assert_eq!(
+            authorizer
+                .authenticate(Some("viewer-token"), None)
+                .unwrap_err()
+                .code,
+            401
+        );
     }
 
     #[test]
@@ -369,8 +424,16 @@ mod tests {
         let denied = authorizer.access_review(&user, json!({"spec": {"resourceAttributes": {"namespace": "team-b", "verb": "list", "resource": "pods"}}}));
         assert_eq!(denied["status"]["allowed"], false);
         let rules = authorizer.rules_review(&user, json!({"spec": {"namespace": "team-a"}}));
-        assert_eq!(rules["status"]["resourceRules"].as_array().map(Vec::len), Some(3));
+        assert_eq!(
+            rules["status"]["resourceRules"].as_array().map(Vec::len),
+            Some(3)
+        );
         let elsewhere = authorizer.rules_review(&user, json!({"spec": {"namespace": "team-b"}}));
-        assert_eq!(elsewhere["status"]["resourceRules"].as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            elsewhere["status"]["resourceRules"]
+                .as_array()
+                .map(Vec::len),
+            Some(2)
+        );
     }
 }

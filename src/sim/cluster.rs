@@ -11,7 +11,10 @@ use super::auth::Authorizer;
 use super::kubelet::Kubelet;
 use super::objects::{self, Owner};
 use super::resources::{NAMESPACES, NODES, PODS, REPLICASETS, SERVICES};
-use super::scenario::{Behavior, ContainerSpec, NodeSpec, PodTemplate, Resources, Scale, Scenario, WorkloadKind, WorkloadSpec};
+use super::scenario::{
+    Behavior, ContainerSpec, NodeSpec, PodTemplate, Resources, Scale, Scenario, WorkloadKind,
+    WorkloadSpec,
+};
 use super::status::ApiError;
 use super::store::{Store, StoreLimits};
 
@@ -28,7 +31,12 @@ pub struct Cluster {
 
 fn default_nodes() -> Vec<NodeSpec> {
     (1..=3)
-        .map(|i| NodeSpec { name: format!("node-{i}"), cpu: "4".to_string(), memory: "16Gi".to_string(), labels: BTreeMap::new() })
+        .map(|i| NodeSpec {
+            name: format!("node-{i}"),
+            cpu: "4".to_string(),
+            memory: "16Gi".to_string(),
+            labels: BTreeMap::new(),
+        })
         .collect()
 }
 
@@ -49,7 +57,12 @@ impl Cluster {
             .nodes
             .iter()
             .enumerate()
-            .map(|(index, node)| (node.name.clone(), format!("10.0.{}.{}", index / 250, index % 250 + 2)))
+            .map(|(index, node)| {
+                (
+                    node.name.clone(),
+                    format!("10.0.{}.{}", index / 250, index % 250 + 2),
+                )
+            })
             .collect();
         let kubelet = Arc::new(Kubelet::new(store.clone(), scenario.cluster.speed, &nodes));
         for name in SYSTEM_NAMESPACES {
@@ -58,7 +71,10 @@ impl Cluster {
             }
         }
         for namespace in &scenario.namespaces {
-            store.create(&NAMESPACES, objects::namespace(&namespace.name, &namespace.labels))?;
+            store.create(
+                &NAMESPACES,
+                objects::namespace(&namespace.name, &namespace.labels),
+            )?;
         }
         for (index, node) in scenario.nodes.iter().enumerate() {
             store.create(&NODES, objects::node(node, index))?;
@@ -81,33 +97,64 @@ impl Cluster {
         };
         for workload in &scenario.workloads {
             let mut selector = workload.template.labels.clone();
-            selector.entry("app".to_string()).or_insert_with(|| workload.name.clone());
+            selector
+                .entry("app".to_string())
+                .or_insert_with(|| workload.name.clone());
             let (resource, value) = objects::workload(workload, &selector);
             let stored = store.create(resource, value)?;
             let owner_value = stored.value()?;
             let owner = Owner {
-                api_version: if workload.kind == WorkloadKind::Job { "batch/v1" } else { "apps/v1" },
+                api_version: if workload.kind == WorkloadKind::Job {
+                    "batch/v1"
+                } else {
+                    "apps/v1"
+                },
                 kind: kind_name(workload.kind),
                 name: workload.name.clone(),
-                uid: owner_value["metadata"]["uid"].as_str().unwrap_or_default().to_string(),
+                uid: owner_value["metadata"]["uid"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
             };
             let (pod_owner, pod_prefix) = if workload.kind == WorkloadKind::Deployment {
-                let hash = objects::suffix(&format!("{}/{}", workload.namespace, workload.name), 10);
+                let hash =
+                    objects::suffix(&format!("{}/{}", workload.namespace, workload.name), 10);
                 let name = format!("{}-{hash}", workload.name);
                 let mut labels = selector.clone();
                 labels.insert("pod-template-hash".to_string(), hash);
-                let replica_set = store.create(&REPLICASETS, objects::replica_set(workload, &name, &labels, &owner))?;
-                let uid = replica_set.value()?["metadata"]["uid"].as_str().unwrap_or_default().to_string();
+                let replica_set = store.create(
+                    &REPLICASETS,
+                    objects::replica_set(workload, &name, &labels, &owner),
+                )?;
+                let uid = replica_set.value()?["metadata"]["uid"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
                 selector = labels;
-                (Owner { api_version: "apps/v1", kind: "ReplicaSet", name: name.clone(), uid }, name)
+                (
+                    Owner {
+                        api_version: "apps/v1",
+                        kind: "ReplicaSet",
+                        name: name.clone(),
+                        uid,
+                    },
+                    name,
+                )
             } else {
                 (owner.clone(), workload.name.clone())
             };
-            let count = if workload.kind == WorkloadKind::DaemonSet { scenario.nodes.len() as u32 } else { workload.replicas };
+            let count = if workload.kind == WorkloadKind::DaemonSet {
+                scenario.nodes.len() as u32
+            } else {
+                workload.replicas
+            };
             for replica in 0..count {
                 let name = match workload.kind {
                     WorkloadKind::StatefulSet => format!("{pod_prefix}-{replica}"),
-                    _ => format!("{pod_prefix}-{}", objects::suffix(&format!("{pod_prefix}/{replica}"), 5)),
+                    _ => format!(
+                        "{pod_prefix}-{}",
+                        objects::suffix(&format!("{pod_prefix}/{replica}"), 5)
+                    ),
                 };
                 let mut template = workload.template.clone();
                 if workload.kind == WorkloadKind::DaemonSet {
@@ -117,15 +164,40 @@ impl Cluster {
                     template.restart_policy = Some("Never".to_string());
                 }
                 let node = next_node(&template);
-                create_pod(&store, &kubelet, &workload.namespace, &name, &template, &selector, Some(&pod_owner), node, settled)?;
+                create_pod(
+                    &store,
+                    &kubelet,
+                    &workload.namespace,
+                    &name,
+                    &template,
+                    &selector,
+                    Some(&pod_owner),
+                    node,
+                    settled,
+                )?;
             }
         }
         for pod in &scenario.pods {
             let node = next_node(&pod.template);
-            create_pod(&store, &kubelet, &pod.namespace, &pod.name, &pod.template, &pod.template.labels, None, node, settled)?;
+            create_pod(
+                &store,
+                &kubelet,
+                &pod.namespace,
+                &pod.name,
+                &pod.template,
+                &pod.template.labels,
+                None,
+                node,
+                settled,
+            )?;
         }
         let authorizer = Authorizer::new(scenario.users.clone());
-        Ok(Cluster { store, kubelet, authorizer, scenario })
+        Ok(Cluster {
+            store,
+            kubelet,
+            authorizer,
+            scenario,
+        })
     }
 }
 
@@ -139,7 +211,17 @@ fn kind_name(kind: WorkloadKind) -> &'static str {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn create_pod(store: &Arc<Store>, kubelet: &Arc<Kubelet>, namespace: &str, name: &str, template: &PodTemplate, labels: &BTreeMap<String, String>, owner: Option<&Owner>, node: Option<String>, settled: bool) -> Result<(), ApiError> {
+fn create_pod(
+    store: &Arc<Store>,
+    kubelet: &Arc<Kubelet>,
+    namespace: &str,
+    name: &str,
+    template: &PodTemplate,
+    labels: &BTreeMap<String, String>,
+    owner: Option<&Owner>,
+    node: Option<String>,
+    settled: bool,
+) -> Result<(), ApiError> {
     let mut pod = objects::pod(namespace, name, template, labels, owner);
     if let Some(node) = node {
         pod["spec"]["nodeName"] = Value::String(node);
@@ -160,8 +242,14 @@ fn generated_container(name: &str, behavior: Behavior) -> ContainerSpec {
         image: "registry.example.com/shop/api:1.14.2".to_string(),
         command: Vec::new(),
         behavior,
-        requests: Resources { cpu: Some("50m".to_string()), memory: Some("64Mi".to_string()) },
-        limits: Resources { cpu: None, memory: Some("256Mi".to_string()) },
+        requests: Resources {
+            cpu: Some("50m".to_string()),
+            memory: Some("64Mi".to_string()),
+        },
+        limits: Resources {
+            cpu: None,
+            memory: Some("256Mi".to_string()),
+        },
         usage: Resources::default(),
         logs: None,
         env: BTreeMap::new(),
@@ -174,10 +262,18 @@ fn generated_container(name: &str, behavior: Behavior) -> ContainerSpec {
 pub fn generate(scenario: &mut Scenario, scale: Scale) {
     let namespaces = scale.namespaces.max(1);
     for index in 0..scale.nodes {
-        scenario.nodes.push(NodeSpec { name: format!("node-{index:03}"), cpu: "16".to_string(), memory: "64Gi".to_string(), labels: BTreeMap::new() });
+        scenario.nodes.push(NodeSpec {
+            name: format!("node-{index:03}"),
+            cpu: "16".to_string(),
+            memory: "64Gi".to_string(),
+            labels: BTreeMap::new(),
+        });
     }
     for index in 0..namespaces {
-        scenario.namespaces.push(super::scenario::NamespaceSpec { name: format!("ns-{index:03}"), labels: BTreeMap::new() });
+        scenario.namespaces.push(super::scenario::NamespaceSpec {
+            name: format!("ns-{index:03}"),
+            labels: BTreeMap::new(),
+        });
     }
     let per_namespace = scale.pods / namespaces;
     for namespace_index in 0..namespaces {
@@ -189,7 +285,11 @@ pub fn generate(scenario: &mut Scenario, scale: Scale) {
             remaining -= replicas;
             // One deployment in fifty crash-loops, so bulk has some life in it.
             let behavior = if deployment % 50 == 49 {
-                Behavior::CrashLoop { exit_code: 1, run_seconds: 30.0, last_words: Vec::new() }
+                Behavior::CrashLoop {
+                    exit_code: 1,
+                    run_seconds: 30.0,
+                    last_words: Vec::new(),
+                }
             } else {
                 Behavior::Run
             };
@@ -199,7 +299,10 @@ pub fn generate(scenario: &mut Scenario, scale: Scale) {
                 namespace: namespace.clone(),
                 replicas,
                 labels: BTreeMap::new(),
-                template: PodTemplate { containers: vec![generated_container("app", behavior)], ..PodTemplate::default() },
+                template: PodTemplate {
+                    containers: vec![generated_container("app", behavior)],
+                    ..PodTemplate::default()
+                },
             });
             deployment += 1;
         }

@@ -57,13 +57,19 @@ impl Instance {
         let Some(generator) = self.generator.as_mut() else {
             return;
         };
-        let elapsed = until.saturating_duration_since(generator.started).as_secs_f64();
+        let elapsed = until
+            .saturating_duration_since(generator.started)
+            .as_secs_f64();
         let due = (elapsed * generator.lines_per_second).floor() as u64;
         let mut produced = Vec::new();
         while generator.produced < due {
             let sequence = generator.produced;
-            let offset = jiff::SignedDuration::from_secs_f64(sequence as f64 / generator.lines_per_second);
-            let time = generator.started_at.checked_add(offset).unwrap_or(generator.started_at);
+            let offset =
+                jiff::SignedDuration::from_secs_f64(sequence as f64 / generator.lines_per_second);
+            let time = generator
+                .started_at
+                .checked_add(offset)
+                .unwrap_or(generator.started_at);
             for text in generate(generator.kind, sequence, time) {
                 produced.push(LogLine { time, text });
             }
@@ -98,12 +104,24 @@ pub struct LogStore {
 }
 
 fn key(namespace: &str, pod: &str, container: &str) -> ContainerKey {
-    (namespace.to_string(), pod.to_string(), container.to_string())
+    (
+        namespace.to_string(),
+        pod.to_string(),
+        container.to_string(),
+    )
 }
 
 impl LogStore {
     /// A container instance starts: its literal lines are written at once.
-    pub fn start(&mut self, namespace: &str, pod: &str, container: &str, container_id: &str, spec: Option<&LogSpec>, now: Instant) {
+    pub fn start(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        container_id: &str,
+        spec: Option<&LogSpec>,
+        now: Instant,
+    ) {
         let started_at = Timestamp::now();
         let mut instance = Instance {
             container_id: container_id.to_string(),
@@ -122,10 +140,16 @@ impl LogStore {
         };
         for text in spec.map(|spec| spec.literal.as_slice()).unwrap_or_default() {
             for line in text.split('\n') {
-                instance.push(LogLine { time: started_at, text: line.to_string() });
+                instance.push(LogLine {
+                    time: started_at,
+                    text: line.to_string(),
+                });
             }
         }
-        let instances = self.containers.entry(key(namespace, pod, container)).or_default();
+        let instances = self
+            .containers
+            .entry(key(namespace, pod, container))
+            .or_default();
         instances.push_back(instance);
         // The kubelet keeps the current and the previous instance only.
         while instances.len() > 2 {
@@ -134,15 +158,29 @@ impl LogStore {
     }
 
     /// The current instance ends, after writing its last words.
-    pub fn end(&mut self, namespace: &str, pod: &str, container: &str, last_words: &[String], now: Instant) {
-        if let Some(instance) = self.containers.get_mut(&key(namespace, pod, container)).and_then(|i| i.back_mut()) {
+    pub fn end(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        last_words: &[String],
+        now: Instant,
+    ) {
+        if let Some(instance) = self
+            .containers
+            .get_mut(&key(namespace, pod, container))
+            .and_then(|i| i.back_mut())
+        {
             if instance.ended.is_some() {
                 return;
             }
             instance.materialize(now);
             let time = Timestamp::now();
             for text in last_words {
-                instance.push(LogLine { time, text: text.clone() });
+                instance.push(LogLine {
+                    time,
+                    text: text.clone(),
+                });
             }
             instance.ended = Some((now, time));
         }
@@ -150,18 +188,34 @@ impl LogStore {
 
     /// Append a line to the current instance (what an attached shell prints).
     pub fn append(&mut self, namespace: &str, pod: &str, container: &str, text: &str) {
-        if let Some(instance) = self.containers.get_mut(&key(namespace, pod, container)).and_then(|i| i.back_mut()) {
-            instance.push(LogLine { time: Timestamp::now(), text: text.to_string() });
+        if let Some(instance) = self
+            .containers
+            .get_mut(&key(namespace, pod, container))
+            .and_then(|i| i.back_mut())
+        {
+            instance.push(LogLine {
+                time: Timestamp::now(),
+                text: text.to_string(),
+            });
         }
     }
 
     /// Forget a pod's logs (the pod is gone).
     pub fn remove_pod(&mut self, namespace: &str, pod: &str) {
-        self.containers.retain(|(ns, name, _), _| !(ns == namespace && name == pod));
+        self.containers
+            .retain(|(ns, name, _), _| !(ns == namespace && name == pod));
     }
 
     /// Read the current (or previous) instance from absolute index `from`.
-    pub fn read(&mut self, namespace: &str, pod: &str, container: &str, previous: bool, from: u64, now: Instant) -> Option<LogRead> {
+    pub fn read(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        previous: bool,
+        from: u64,
+        now: Instant,
+    ) -> Option<LogRead> {
         let instances = self.containers.get_mut(&key(namespace, pod, container))?;
         let instance = if previous {
             let count = instances.len();
@@ -177,9 +231,19 @@ impl LogStore {
     }
 
     /// Read the instance with this container ID from `from`, if it is still kept.
-    pub fn read_instance(&mut self, namespace: &str, pod: &str, container: &str, container_id: &str, from: u64, now: Instant) -> Option<LogRead> {
+    pub fn read_instance(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        container_id: &str,
+        from: u64,
+        now: Instant,
+    ) -> Option<LogRead> {
         let instances = self.containers.get_mut(&key(namespace, pod, container))?;
-        let instance = instances.iter_mut().find(|i| i.container_id == container_id)?;
+        let instance = instances
+            .iter_mut()
+            .find(|i| i.container_id == container_id)?;
         instance.materialize(now);
         Some(read_instance(instance, from))
     }
@@ -189,10 +253,21 @@ fn read_instance(instance: &Instance, from: u64) -> LogRead {
     let skip = from.saturating_sub(instance.evicted) as usize;
     let lines: Vec<LogLine> = instance.lines.iter().skip(skip).cloned().collect();
     let next = instance.evicted.max(from) + lines.len() as u64;
-    LogRead { container_id: instance.container_id.clone(), lines, next, ended: instance.ended.is_some() }
+    LogRead {
+        container_id: instance.container_id.clone(),
+        lines,
+        next,
+        ended: instance.ended.is_some(),
+    }
 }
 
-const PATHS: &[&str] = &["/api/v1/orders", "/api/v1/cart", "/healthz", "/api/v1/items/[id]", "/static/app.js"];
+const PATHS: &[&str] = &[
+    "/api/v1/orders",
+    "/api/v1/cart",
+    "/healthz",
+    "/api/v1/items/[id]",
+    "/static/app.js",
+];
 
 /// The lines a generator writes for its `sequence`th tick.
 pub fn generate(kind: Generator, sequence: u64, time: Timestamp) -> Vec<String> {
@@ -229,7 +304,9 @@ pub fn generate(kind: Generator, sequence: u64, time: Timestamp) -> Vec<String> 
         Generator::StackTrace => {
             if sequence % 10 == 9 {
                 vec![
-                    format!("ERROR processing order {sequence}: java.lang.IllegalStateException: inventory locked"),
+                    format!(
+                        "ERROR processing order {sequence}: java.lang.IllegalStateException: inventory locked"
+                    ),
                     "\tat com.example.shop.Inventory.reserve(Inventory.java:88)".to_string(),
                     "\tat com.example.shop.OrderService.place(OrderService.java:142)".to_string(),
                     "\tat java.base/java.lang.Thread.run(Thread.java:1583)".to_string(),
@@ -247,7 +324,11 @@ mod tests {
     use std::time::Duration;
 
     fn numbered(rate: f64) -> LogSpec {
-        LogSpec { generator: Some(Generator::Numbered), lines_per_second: rate, literal: vec!["boot".to_string()] }
+        LogSpec {
+            generator: Some(Generator::Numbered),
+            lines_per_second: rate,
+            literal: vec!["boot".to_string()],
+        }
     }
 
     #[test]
@@ -255,10 +336,28 @@ mod tests {
         let mut store = LogStore::default();
         let start = Instant::now();
         store.start("ns", "p", "app", "id-1", Some(&numbered(100.0)), start);
-        let first = store.read("ns", "p", "app", false, 0, start + Duration::from_millis(105)).unwrap();
+        let first = store
+            .read(
+                "ns",
+                "p",
+                "app",
+                false,
+                0,
+                start + Duration::from_millis(105),
+            )
+            .unwrap();
         assert_eq!(first.lines[0].text, "boot");
         assert_eq!(first.lines.len(), 1 + 10);
-        let second = store.read("ns", "p", "app", false, first.next, start + Duration::from_millis(305)).unwrap();
+        let second = store
+            .read(
+                "ns",
+                "p",
+                "app",
+                false,
+                first.next,
+                start + Duration::from_millis(305),
+            )
+            .unwrap();
         assert_eq!(second.lines.len(), 20);
         assert!(second.lines[0].text.starts_with("seq=10 "));
     }
@@ -269,12 +368,30 @@ mod tests {
         let start = Instant::now();
         store.start("ns", "p", "app", "id-1", Some(&numbered(10.0)), start);
         assert!(store.read("ns", "p", "app", true, 0, start).is_none());
-        store.end("ns", "p", "app", &["fatal: out of cheese".to_string()], start + Duration::from_secs(1));
-        store.start("ns", "p", "app", "id-2", None, start + Duration::from_secs(2));
-        let previous = store.read("ns", "p", "app", true, 0, start + Duration::from_secs(3)).unwrap();
+        store.end(
+            "ns",
+            "p",
+            "app",
+            &["fatal: out of cheese".to_string()],
+            start + Duration::from_secs(1),
+        );
+        store.start(
+            "ns",
+            "p",
+            "app",
+            "id-2",
+            None,
+            start + Duration::from_secs(2),
+        );
+        let previous = store
+            .read("ns", "p", "app", true, 0, start + Duration::from_secs(3))
+            .unwrap();
         assert_eq!(previous.container_id, "id-1");
         assert!(previous.ended);
-        assert_eq!(previous.lines.last().map(|l| l.text.as_str()), Some("fatal: out of cheese"));
+        assert_eq!(
+            previous.lines.last().map(|l| l.text.as_str()),
+            Some("fatal: out of cheese")
+        );
         assert_eq!(previous.lines.len(), 1 + 10 + 1);
     }
 }

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::scenario::{ContainerSpec, NodeSpec, PodTemplate, Resources, ServiceSpec, WorkloadKind, WorkloadSpec};
+use super::scenario::{
+    ContainerSpec, NodeSpec, PodTemplate, Resources, ServiceSpec, WorkloadKind, WorkloadSpec,
+};
 
 /// Who owns a pod.
 #[derive(Debug, Clone)]
@@ -70,10 +72,18 @@ fn container(spec: &ContainerSpec, token_volume: &str) -> Value {
         value["command"] = json!(spec.command);
     }
     if !spec.env.is_empty() {
-        value["env"] = spec.env.iter().map(|(name, v)| json!({"name": name, "value": v})).collect();
+        value["env"] = spec
+            .env
+            .iter()
+            .map(|(name, v)| json!({"name": name, "value": v}))
+            .collect();
     }
     if !spec.ports.is_empty() {
-        value["ports"] = spec.ports.iter().map(|port| json!({"containerPort": port, "protocol": "TCP"})).collect();
+        value["ports"] = spec
+            .ports
+            .iter()
+            .map(|port| json!({"containerPort": port, "protocol": "TCP"}))
+            .collect();
     }
     if spec.sidecar {
         value["restartPolicy"] = json!("Always");
@@ -82,7 +92,13 @@ fn container(spec: &ContainerSpec, token_volume: &str) -> Value {
 }
 
 /// A pod as created by a controller or a user, before the kubelet sees it.
-pub fn pod(namespace: &str, name: &str, template: &PodTemplate, labels: &BTreeMap<String, String>, owner: Option<&Owner>) -> Value {
+pub fn pod(
+    namespace: &str,
+    name: &str,
+    template: &PodTemplate,
+    labels: &BTreeMap<String, String>,
+    owner: Option<&Owner>,
+) -> Value {
     let token_volume = format!("kube-api-access-{}", suffix(name, 5));
     let mut metadata = json!({"name": name, "namespace": namespace, "labels": labels});
     if !template.annotations.is_empty() {
@@ -104,7 +120,11 @@ pub fn pod(namespace: &str, name: &str, template: &PodTemplate, labels: &BTreeMa
         ]}}],
     });
     if !template.init_containers.is_empty() {
-        spec["initContainers"] = template.init_containers.iter().map(|c| container(c, &token_volume)).collect();
+        spec["initContainers"] = template
+            .init_containers
+            .iter()
+            .map(|c| container(c, &token_volume))
+            .collect();
     }
     if let Some(policy) = &template.restart_policy {
         spec["restartPolicy"] = json!(policy);
@@ -127,10 +147,13 @@ pub fn apply_pod_defaults(pod: &mut Value) {
         ("priority", json!(0)),
         ("enableServiceLinks", json!(true)),
         ("preemptionPolicy", json!("PreemptLowerPriority")),
-        ("tolerations", json!([
-            {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
-            {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
-        ])),
+        (
+            "tolerations",
+            json!([
+                {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+                {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+            ]),
+        ),
     ];
     for (field, default) in defaults {
         if spec.get(field).is_none_or(Value::is_null) {
@@ -151,7 +174,10 @@ pub fn apply_pod_defaults(pod: &mut Value) {
     if pod.get("status").is_none_or(Value::is_null) {
         pod["status"] = json!({"phase": "Pending", "qosClass": qos});
     }
-    if pod["metadata"].get("labels").is_some_and(|labels| labels.as_object().is_some_and(Map::is_empty)) {
+    if pod["metadata"]
+        .get("labels")
+        .is_some_and(|labels| labels.as_object().is_some_and(Map::is_empty))
+    {
         if let Some(metadata) = pod["metadata"].as_object_mut() {
             metadata.remove("labels");
         }
@@ -160,16 +186,26 @@ pub fn apply_pod_defaults(pod: &mut Value) {
 
 /// Container defaults: termination message, pull policy, resources.
 pub fn apply_container_defaults(container: &mut Value) {
-    if container.get("terminationMessagePath").is_none_or(Value::is_null) {
+    if container
+        .get("terminationMessagePath")
+        .is_none_or(Value::is_null)
+    {
         container["terminationMessagePath"] = json!("/dev/termination-log");
     }
-    if container.get("terminationMessagePolicy").is_none_or(Value::is_null) {
+    if container
+        .get("terminationMessagePolicy")
+        .is_none_or(Value::is_null)
+    {
         container["terminationMessagePolicy"] = json!("File");
     }
     if container.get("imagePullPolicy").is_none_or(Value::is_null) {
         let image = container["image"].as_str().unwrap_or_default();
         let tag = image.rsplit('/').next().unwrap_or(image);
-        let policy = if !tag.contains(':') || tag.ends_with(":latest") { "Always" } else { "IfNotPresent" };
+        let policy = if !tag.contains(':') || tag.ends_with(":latest") {
+            "Always"
+        } else {
+            "IfNotPresent"
+        };
         container["imagePullPolicy"] = json!(policy);
     }
     if container.get("resources").is_none_or(Value::is_null) {
@@ -178,9 +214,20 @@ pub fn apply_container_defaults(container: &mut Value) {
 }
 
 fn qos_class(spec: &Value) -> &'static str {
-    let containers: Vec<&Value> = spec["containers"].as_array().into_iter().flatten().collect();
-    let has = |c: &Value, kind: &str| c["resources"][kind].as_object().is_some_and(|m| !m.is_empty());
-    if containers.iter().all(|c| !has(c, "requests") && !has(c, "limits")) {
+    let containers: Vec<&Value> = spec["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    let has = |c: &Value, kind: &str| {
+        c["resources"][kind]
+            .as_object()
+            .is_some_and(|m| !m.is_empty())
+    };
+    if containers
+        .iter()
+        .all(|c| !has(c, "requests") && !has(c, "limits"))
+    {
         return "BestEffort";
     }
     let guaranteed = containers.iter().all(|c| {
@@ -189,7 +236,11 @@ fn qos_class(spec: &Value) -> &'static str {
             !limit.is_null() && c["resources"]["requests"][r] == *limit
         })
     });
-    if guaranteed { "Guaranteed" } else { "Burstable" }
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
 }
 
 pub fn namespace(name: &str, labels: &BTreeMap<String, String>) -> Value {
@@ -241,40 +292,61 @@ pub fn node(spec: &NodeSpec, index: usize) -> Value {
 }
 
 /// The controller object of a workload (with a ReplicaSet for a Deployment).
-pub fn workload(spec: &WorkloadSpec, selector: &BTreeMap<String, String>) -> (&'static super::resources::ResourceType, Value) {
+pub fn workload(
+    spec: &WorkloadSpec,
+    selector: &BTreeMap<String, String>,
+) -> (&'static super::resources::ResourceType, Value) {
     use super::resources::{DAEMONSETS, DEPLOYMENTS, JOBS, STATEFULSETS};
     let template = json!({"metadata": {"labels": selector}, "spec": {"containers": spec.template.containers.iter().map(|c| json!({"name": c.name, "image": c.image})).collect::<Vec<_>>()}});
     let mut labels = spec.labels.clone();
     labels.extend(selector.clone());
-    let metadata = json!({"name": spec.name, "namespace": spec.namespace, "labels": labels, "generation": 1});
+    let metadata =
+        json!({"name": spec.name, "namespace": spec.namespace, "labels": labels, "generation": 1});
     let selector = json!({"matchLabels": selector});
     match spec.kind {
-        WorkloadKind::Deployment => (&DEPLOYMENTS, json!({
-            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": metadata,
-            "spec": {"replicas": spec.replicas, "selector": selector, "template": template,
-                     "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
-                     "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600},
-            "status": {"observedGeneration": 1, "replicas": spec.replicas},
-        })),
-        WorkloadKind::StatefulSet => (&STATEFULSETS, json!({
-            "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": metadata,
-            "spec": {"replicas": spec.replicas, "selector": selector, "template": template, "serviceName": spec.name, "podManagementPolicy": "OrderedReady"},
-            "status": {"observedGeneration": 1, "replicas": spec.replicas},
-        })),
-        WorkloadKind::DaemonSet => (&DAEMONSETS, json!({
-            "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": metadata,
-            "spec": {"selector": selector, "template": template},
-            "status": {"observedGeneration": 1},
-        })),
-        WorkloadKind::Job => (&JOBS, json!({
-            "apiVersion": "batch/v1", "kind": "Job", "metadata": metadata,
-            "spec": {"parallelism": spec.replicas, "completions": spec.replicas, "backoffLimit": 6, "selector": selector, "template": template},
-            "status": {},
-        })),
+        WorkloadKind::Deployment => (
+            &DEPLOYMENTS,
+            json!({
+                "apiVersion": "apps/v1", "kind": "Deployment", "metadata": metadata,
+                "spec": {"replicas": spec.replicas, "selector": selector, "template": template,
+                         "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
+                         "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600},
+                "status": {"observedGeneration": 1, "replicas": spec.replicas},
+            }),
+        ),
+        WorkloadKind::StatefulSet => (
+            &STATEFULSETS,
+            json!({
+                "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": metadata,
+                "spec": {"replicas": spec.replicas, "selector": selector, "template": template, "serviceName": spec.name, "podManagementPolicy": "OrderedReady"},
+                "status": {"observedGeneration": 1, "replicas": spec.replicas},
+            }),
+        ),
+        WorkloadKind::DaemonSet => (
+            &DAEMONSETS,
+            json!({
+                "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": metadata,
+                "spec": {"selector": selector, "template": template},
+                "status": {"observedGeneration": 1},
+            }),
+        ),
+        WorkloadKind::Job => (
+            &JOBS,
+            json!({
+                "apiVersion": "batch/v1", "kind": "Job", "metadata": metadata,
+                "spec": {"parallelism": spec.replicas, "completions": spec.replicas, "backoffLimit": 6, "selector": selector, "template": template},
+                "status": {},
+            }),
+        ),
     }
 }
 
-pub fn replica_set(spec: &WorkloadSpec, name: &str, selector: &BTreeMap<String, String>, owner: &Owner) -> Value {
+pub fn replica_set(
+    spec: &WorkloadSpec,
+    name: &str,
+    selector: &BTreeMap<String, String>,
+    owner: &Owner,
+) -> Value {
     json!({
         "apiVersion": "apps/v1", "kind": "ReplicaSet",
         "metadata": {"name": name, "namespace": spec.namespace, "labels": selector,
@@ -307,8 +379,14 @@ mod tests {
             image: "busybox:1.36".to_string(),
             command: Vec::new(),
             behavior: Behavior::Run,
-            requests: Resources { cpu: Some("100m".into()), memory: None },
-            limits: Resources { cpu: None, memory: Some("128Mi".into()) },
+            requests: Resources {
+                cpu: Some("100m".into()),
+                memory: None,
+            },
+            limits: Resources {
+                cpu: None,
+                memory: Some("128Mi".into()),
+            },
             usage: Resources::default(),
             logs: None,
             env: BTreeMap::new(),
@@ -319,14 +397,26 @@ mod tests {
 
     #[test]
     fn pods_carry_the_api_defaults_kubectl_debug_needs() {
-        let template = PodTemplate { containers: vec![container_spec("app")], ..PodTemplate::default() };
+        let template = PodTemplate {
+            containers: vec![container_spec("app")],
+            ..PodTemplate::default()
+        };
         let pod = pod("shop", "web-1", &template, &BTreeMap::new(), None);
         assert_eq!(pod["spec"]["securityContext"], json!({}));
         assert_eq!(pod["spec"]["restartPolicy"], "Always");
-        assert_eq!(pod["spec"]["containers"][0]["terminationMessagePolicy"], "File");
-        assert_eq!(pod["spec"]["containers"][0]["imagePullPolicy"], "IfNotPresent");
+        assert_eq!(
+            pod["spec"]["containers"][0]["terminationMessagePolicy"],
+            "File"
+        );
+        assert_eq!(
+            pod["spec"]["containers"][0]["imagePullPolicy"],
+            "IfNotPresent"
+        );
         assert_eq!(pod["status"]["qosClass"], "Burstable");
-        assert_eq!(pod["spec"]["containers"][0]["resources"]["requests"]["cpu"], "100m");
+        assert_eq!(
+            pod["spec"]["containers"][0]["resources"]["requests"]["cpu"],
+            "100m"
+        );
     }
 
     #[test]

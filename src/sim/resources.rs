@@ -119,7 +119,17 @@ pub const PODS: ResourceType = resource!(
     true
 );
 pub const EVENTS: ResourceType = resource!(
-    "", "v1", "events", "event", "Event", true, &["ev"], &[], CRUD, &[], true
+    "",
+    "v1",
+    "events",
+    "event",
+    "Event",
+    true,
+    &["ev"],
+    &[],
+    CRUD,
+    &[],
+    true
 );
 pub const SERVICES: ResourceType = resource!(
     "",
@@ -131,7 +141,14 @@ pub const SERVICES: ResourceType = resource!(
     &["svc"],
     &["all"],
     CRUD,
-    &[("proxy", "ServiceProxyOptions", &["create", "delete", "get", "patch", "update"]), ("status", "Service", &["get", "patch", "update"])],
+    &[
+        (
+            "proxy",
+            "ServiceProxyOptions",
+            &["create", "delete", "get", "patch", "update"]
+        ),
+        ("status", "Service", &["get", "patch", "update"])
+    ],
     true
 );
 pub const DEPLOYMENTS: ResourceType = resource!(
@@ -391,11 +408,7 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
 /// The aggregated discovery document for `/api` (core) or `/apis` (named groups),
 /// in `apidiscovery.k8s.io/{discovery_version}`.
 pub fn aggregated(core: bool, discovery_version: &str) -> Value {
-    let group_versions: Vec<(&str, &str)> = if core {
-        vec![("", "v1")]
-    } else {
-        groups()
-    };
+    let group_versions: Vec<(&str, &str)> = if core { vec![("", "v1")] } else { groups() };
     let items: Vec<Value> = group_versions
         .into_iter()
         .map(|(group, version)| {
@@ -464,15 +477,30 @@ mod tests {
             .flatten()
             .filter_map(|resource| resource["name"].as_str())
             .collect();
-        for expected in ["pods", "pods/log", "pods/exec", "pods/attach", "pods/ephemeralcontainers", "events", "nodes", "namespaces"] {
-            assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        for expected in [
+            "pods",
+            "pods/log",
+            "pods/exec",
+            "pods/attach",
+            "pods/ephemeralcontainers",
+            "events",
+            "nodes",
+            "namespaces",
+        ] {
+            assert!(
+                names.contains(&expected),
+                "{expected} missing from {names:?}"
+            );
         }
     }
 
     #[test]
     fn groups_include_metrics_and_apps_once() {
         let groups = groups();
-        assert_eq!(groups.iter().filter(|(group, _)| *group == "apps").count(), 1);
+        assert_eq!(
+            groups.iter().filter(|(group, _)| *group == "apps").count(),
+            1
+        );
         assert!(groups.contains(&("metrics.k8s.io", "v1beta1")));
     }
 

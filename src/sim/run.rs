@@ -30,9 +30,15 @@ pub enum SimError {
     #[error("cannot build the cluster: {0}")]
     Build(String),
     #[error("cannot listen on {address}: {source}")]
-    Listen { address: SocketAddr, source: std::io::Error },
+    Listen {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot write the kubeconfig {path}: {source}")]
-    Kubeconfig { path: String, source: std::io::Error },
+    Kubeconfig {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// The scenario these options describe, faults and scale applied.
@@ -48,23 +54,41 @@ pub fn scenario(options: &SimOptions) -> Result<Scenario, SimError> {
         scenario.cluster.speed = speed;
     }
     let faults = &mut scenario.faults;
-    faults.drop_watches_every_seconds = options.drop_watches_every_seconds.or(faults.drop_watches_every_seconds);
-    faults.drop_log_streams_every_seconds = options.drop_log_streams_every_seconds.or(faults.drop_log_streams_every_seconds);
-    faults.throttle_every_nth_request = options.throttle_every_nth_request.or(faults.throttle_every_nth_request);
-    faults.error_every_nth_request = options.error_every_nth_request.or(faults.error_every_nth_request);
+    faults.drop_watches_every_seconds = options
+        .drop_watches_every_seconds
+        .or(faults.drop_watches_every_seconds);
+    faults.drop_log_streams_every_seconds = options
+        .drop_log_streams_every_seconds
+        .or(faults.drop_log_streams_every_seconds);
+    faults.throttle_every_nth_request = options
+        .throttle_every_nth_request
+        .or(faults.throttle_every_nth_request);
+    faults.error_every_nth_request = options
+        .error_every_nth_request
+        .or(faults.error_every_nth_request);
     faults.latency_milliseconds = options.latency_milliseconds.or(faults.latency_milliseconds);
-    faults.tokens_expire_after_seconds = options.tokens_expire_after_seconds.or(faults.tokens_expire_after_seconds);
+    faults.tokens_expire_after_seconds = options
+        .tokens_expire_after_seconds
+        .or(faults.tokens_expire_after_seconds);
     Ok(scenario)
 }
 
 /// Build and start the server these options describe.
 pub async fn start(options: &SimOptions) -> Result<SimServer, SimError> {
     let scenario = scenario(options)?;
-    let cluster = Cluster::build(scenario).map_err(|error| SimError::Build(error.message().to_string()))?;
-    let address = options.listen.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
-    let server = SimServer::start(cluster, address).await.map_err(|source| SimError::Listen { address, source })?;
+    let cluster =
+        Cluster::build(scenario).map_err(|error| SimError::Build(error.message().to_string()))?;
+    let address = options
+        .listen
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+    let server = SimServer::start(cluster, address)
+        .await
+        .map_err(|source| SimError::Listen { address, source })?;
     if let Some(path) = &options.kubeconfig_out {
-        write_private(path, &server.kubeconfig()).map_err(|source| SimError::Kubeconfig { path: path.display().to_string(), source })?;
+        write_private(path, &server.kubeconfig()).map_err(|source| SimError::Kubeconfig {
+            path: path.display().to_string(),
+            source,
+        })?;
     }
     Ok(server)
 }

@@ -47,7 +47,10 @@ pub struct ClusterInfo {
 
 impl Default for ClusterInfo {
     fn default() -> Self {
-        ClusterInfo { name: default_cluster_name(), speed: 1.0 }
+        ClusterInfo {
+            name: default_cluster_name(),
+            speed: 1.0,
+        }
     }
 }
 
@@ -329,28 +332,41 @@ impl Scenario {
     /// Read and check a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            path: shown.clone(),
+            source,
+        })?;
         Scenario::parse(&text, &shown)
     }
 
     /// Parse scenario text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario = serde_saphyr::from_str(text).map_err(|error| ScenarioError::Parse {
+        let scenario: Scenario =
+            serde_saphyr::from_str(text).map_err(|error| ScenarioError::Parse {
+                path: origin.to_string(),
+                message: error.to_string(),
+            })?;
+        scenario.check().map_err(|message| ScenarioError::Invalid {
             path: origin.to_string(),
-            message: error.to_string(),
+            message,
         })?;
-        scenario.check().map_err(|message| ScenarioError::Invalid { path: origin.to_string(), message })?;
         Ok(scenario)
     }
 
     /// The built-in demo scenario.
     pub fn demo() -> Result<Scenario, ScenarioError> {
-        Scenario::parse(include_str!("../../assets/scenarios/demo.yaml"), "assets/scenarios/demo.yaml")
+        Scenario::parse(
+            include_str!("../../assets/scenarios/demo.yaml"),
+            "assets/scenarios/demo.yaml",
+        )
     }
 
     /// The built-in restricted-access scenario.
     pub fn restricted() -> Result<Scenario, ScenarioError> {
-        Scenario::parse(include_str!("../../assets/scenarios/restricted.yaml"), "assets/scenarios/restricted.yaml")
+        Scenario::parse(
+            include_str!("../../assets/scenarios/restricted.yaml"),
+            "assets/scenarios/restricted.yaml",
+        )
     }
 
     fn check(&self) -> Result<(), String> {
@@ -359,12 +375,20 @@ impl Scenario {
             if namespaces.contains(&namespace) {
                 Ok(())
             } else {
-                Err(format!("{what}: namespace \"{namespace}\" is not declared under namespaces"))
+                Err(format!(
+                    "{what}: namespace \"{namespace}\" is not declared under namespaces"
+                ))
             }
         };
         for workload in &self.workloads {
-            known(&workload.namespace, &format!("workloads[{}]", workload.name))?;
-            check_template(&workload.template, &format!("workloads[{}].template", workload.name))?;
+            known(
+                &workload.namespace,
+                &format!("workloads[{}]", workload.name),
+            )?;
+            check_template(
+                &workload.template,
+                &format!("workloads[{}].template", workload.name),
+            )?;
         }
         for pod in &self.pods {
             known(&pod.namespace, &format!("pods[{}]", pod.name))?;
@@ -387,7 +411,9 @@ impl Scenario {
 
 fn check_template(template: &PodTemplate, at: &str) -> Result<(), String> {
     if template.containers.is_empty() {
-        return Err(format!("{at}.containers: a pod needs at least one container"));
+        return Err(format!(
+            "{at}.containers: a pod needs at least one container"
+        ));
     }
     let mut names: Vec<&str> = template
         .init_containers
@@ -397,12 +423,18 @@ fn check_template(template: &PodTemplate, at: &str) -> Result<(), String> {
         .collect();
     names.sort_unstable();
     if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
-        return Err(format!("{at}: container name \"{}\" is used twice", pair[0]));
+        return Err(format!(
+            "{at}: container name \"{}\" is used twice",
+            pair[0]
+        ));
     }
     for container in template.init_containers.iter().chain(&template.containers) {
         if let Behavior::MemoryLeak { .. } = container.behavior {
             if container.limits.memory.is_none() {
-                return Err(format!("{at}.containers[{}].limits.memory: a memoryLeak needs a memory limit", container.name));
+                return Err(format!(
+                    "{at}.containers[{}].limits.memory: a memoryLeak needs a memory limit",
+                    container.name
+                ));
             }
         }
     }
@@ -424,7 +456,8 @@ mod tests {
 
     #[test]
     fn undeclared_namespace_is_refused() {
-        let text = "pods:\n  - name: p\n    namespace: nowhere\n    containers:\n      - name: app\n";
+        let text =
+            "pods:\n  - name: p\n    namespace: nowhere\n    containers:\n      - name: app\n";
         let error = Scenario::parse(text, "x.yaml").unwrap_err().to_string();
         assert!(error.contains("nowhere"), "{error}");
     }
@@ -435,8 +468,15 @@ mod tests {
         let scenario = Scenario::parse(text, "x.yaml").unwrap();
         assert_eq!(
             scenario.pods[0].template.containers[0].behavior,
-            Behavior::CrashLoop { exit_code: 2, run_seconds: 1.0, last_words: Vec::new() }
+            Behavior::CrashLoop {
+                exit_code: 2,
+                run_seconds: 1.0,
+                last_words: Vec::new()
+            }
         );
-        assert_eq!(scenario.pods[0].template.containers[1].behavior, Behavior::Run);
+        assert_eq!(
+            scenario.pods[0].template.containers[1].behavior,
+            Behavior::Run
+        );
     }
 }

@@ -41,14 +41,18 @@ impl LabelSelector {
     }
 
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.requirements.iter().all(|requirement| match requirement {
-            Requirement::Equals(key, value) => labels.get(key) == Some(value),
-            Requirement::NotEquals(key, value) => labels.get(key) != Some(value),
-            Requirement::In(key, values) => labels.get(key).is_some_and(|v| values.contains(v)),
-            Requirement::NotIn(key, values) => !labels.get(key).is_some_and(|v| values.contains(v)),
-            Requirement::Exists(key) => labels.contains_key(key),
-            Requirement::DoesNotExist(key) => !labels.contains_key(key),
-        })
+        self.requirements
+            .iter()
+            .all(|requirement| match requirement {
+                Requirement::Equals(key, value) => labels.get(key) == Some(value),
+                Requirement::NotEquals(key, value) => labels.get(key) != Some(value),
+                Requirement::In(key, values) => labels.get(key).is_some_and(|v| values.contains(v)),
+                Requirement::NotIn(key, values) => {
+                    !labels.get(key).is_some_and(|v| values.contains(v))
+                }
+                Requirement::Exists(key) => labels.contains_key(key),
+                Requirement::DoesNotExist(key) => !labels.contains_key(key),
+            })
     }
 }
 
@@ -76,13 +80,22 @@ fn parse_requirement(part: &str) -> Result<Requirement, String> {
         return Ok(Requirement::DoesNotExist(valid_key(key.trim())?));
     }
     if let Some((key, value)) = part.split_once("!=") {
-        return Ok(Requirement::NotEquals(valid_key(key.trim())?, value.trim().to_string()));
+        return Ok(Requirement::NotEquals(
+            valid_key(key.trim())?,
+            value.trim().to_string(),
+        ));
     }
     if let Some((key, value)) = part.split_once("==") {
-        return Ok(Requirement::Equals(valid_key(key.trim())?, value.trim().to_string()));
+        return Ok(Requirement::Equals(
+            valid_key(key.trim())?,
+            value.trim().to_string(),
+        ));
     }
     if let Some((key, value)) = part.split_once('=') {
-        return Ok(Requirement::Equals(valid_key(key.trim())?, value.trim().to_string()));
+        return Ok(Requirement::Equals(
+            valid_key(key.trim())?,
+            value.trim().to_string(),
+        ));
     }
     let words: Vec<&str> = part.splitn(2, char::is_whitespace).collect();
     if words.len() == 2 {
@@ -119,7 +132,9 @@ fn valid_key(key: &str) -> Result<String, String> {
     if ok {
         Ok(key.to_string())
     } else {
-        Err(format!("unable to parse requirement: invalid label key \"{key}\""))
+        Err(format!(
+            "unable to parse requirement: invalid label key \"{key}\""
+        ))
     }
 }
 
@@ -145,7 +160,9 @@ impl FieldSelector {
             } else if let Some((field, value)) = part.split_once('=') {
                 (field, value, true)
             } else {
-                return Err(format!("invalid selector: '{text}'; can't understand '{part}'"));
+                return Err(format!(
+                    "invalid selector: '{text}'; can't understand '{part}'"
+                ));
             };
             let field = field.trim();
             if !supported.contains(&field) {
@@ -184,7 +201,11 @@ mod tests {
         let selector = LabelSelector::parse("app=web,tier in (front, back),!canary").unwrap();
         assert!(selector.matches(&labels(&[("app", "web"), ("tier", "front")])));
         assert!(!selector.matches(&labels(&[("app", "web"), ("tier", "db")])));
-        assert!(!selector.matches(&labels(&[("app", "web"), ("tier", "front"), ("canary", "1")])));
+        assert!(!selector.matches(&labels(&[
+            ("app", "web"),
+            ("tier", "front"),
+            ("canary", "1")
+        ])));
         let not_in = LabelSelector::parse("env notin (prod),app!=db,team").unwrap();
         assert!(not_in.matches(&labels(&[("env", "dev"), ("team", "a")])));
         assert!(!not_in.matches(&labels(&[("env", "prod"), ("team", "a")])));
@@ -201,9 +222,11 @@ mod tests {
     fn field_selector_rejects_unknown_fields() {
         let error = FieldSelector::parse("spec.foo=bar", &["metadata.name"]).unwrap_err();
         assert_eq!(error, "field label not supported: spec.foo");
-        let selector =
-            FieldSelector::parse("metadata.name=web-1,status.phase!=Failed", &["metadata.name", "status.phase"])
-                .unwrap();
+        let selector = FieldSelector::parse(
+            "metadata.name=web-1,status.phase!=Failed",
+            &["metadata.name", "status.phase"],
+        )
+        .unwrap();
         let fields = |field: &str| match field {
             "metadata.name" => "web-1".to_string(),
             _ => "Running".to_string(),

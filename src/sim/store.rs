@@ -193,7 +193,12 @@ impl Store {
         )
     }
 
-    pub fn get(&self, resource: &ResourceType, namespace: &str, name: &str) -> Option<Arc<StoredObject>> {
+    pub fn get(
+        &self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Arc<StoredObject>> {
         let inner = self.lock();
         inner
             .objects
@@ -203,17 +208,29 @@ impl Store {
     }
 
     /// Store a new object; fails if it exists.
-    pub fn create(&self, resource: &'static ResourceType, value: Value) -> Result<Arc<StoredObject>, ApiError> {
+    pub fn create(
+        &self,
+        resource: &'static ResourceType,
+        value: Value,
+    ) -> Result<Arc<StoredObject>, ApiError> {
         self.write(resource, value, WriteMode::Create)
     }
 
     /// Replace an existing object.
-    pub fn update(&self, resource: &'static ResourceType, value: Value) -> Result<Arc<StoredObject>, ApiError> {
+    pub fn update(
+        &self,
+        resource: &'static ResourceType,
+        value: Value,
+    ) -> Result<Arc<StoredObject>, ApiError> {
         self.write(resource, value, WriteMode::Update)
     }
 
     /// Create or replace.
-    pub fn put(&self, resource: &'static ResourceType, value: Value) -> Result<Arc<StoredObject>, ApiError> {
+    pub fn put(
+        &self,
+        resource: &'static ResourceType,
+        value: Value,
+    ) -> Result<Arc<StoredObject>, ApiError> {
         self.write(resource, value, WriteMode::Put)
     }
 
@@ -235,10 +252,21 @@ impl Store {
             .ok_or_else(|| ApiError::not_found(resource.group, resource.plural, name))?;
         let mut value = current.value()?;
         change(&mut value)?;
-        self.commit(&mut inner, resource, value, EventType::Modified, Some(current))
+        self.commit(
+            &mut inner,
+            resource,
+            value,
+            EventType::Modified,
+            Some(current),
+        )
     }
 
-    pub fn delete(&self, resource: &'static ResourceType, namespace: &str, name: &str) -> Result<Arc<StoredObject>, ApiError> {
+    pub fn delete(
+        &self,
+        resource: &'static ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Arc<StoredObject>, ApiError> {
         let mut inner = self.lock();
         let key = (namespace.to_string(), name.to_string());
         let removed = inner
@@ -251,11 +279,21 @@ impl Store {
         let mut value = removed.value()?;
         set_resource_version(&mut value, resource_version);
         let object = Arc::new(stored_object(resource, &value, resource_version)?);
-        self.record(&mut inner, EventType::Deleted, object.clone(), Some(removed));
+        self.record(
+            &mut inner,
+            EventType::Deleted,
+            object.clone(),
+            Some(removed),
+        );
         Ok(object)
     }
 
-    fn write(&self, resource: &'static ResourceType, mut value: Value, mode: WriteMode) -> Result<Arc<StoredObject>, ApiError> {
+    fn write(
+        &self,
+        resource: &'static ResourceType,
+        mut value: Value,
+        mode: WriteMode,
+    ) -> Result<Arc<StoredObject>, ApiError> {
         let mut inner = self.lock();
         let (namespace, name) = object_key(resource, &value);
         if name.is_empty() {
@@ -263,8 +301,13 @@ impl Store {
                 resource.group,
                 resource.kind,
                 "",
-                format!("{} \"\" is invalid: metadata.name: Required value: name or generateName is required", resource.kind),
-                vec![serde_json::json!({"reason": "FieldValueRequired", "message": "Required value: name or generateName is required", "field": "metadata.name"})],
+                format!(
+                    "{} \"\" is invalid: metadata.name: Required value: name or generateName is required",
+                    resource.kind
+                ),
+                vec![
+                    serde_json::json!({"reason": "FieldValueRequired", "message": "Required value: name or generateName is required", "field": "metadata.name"}),
+                ],
             ));
         }
         let existing = inner
@@ -274,7 +317,11 @@ impl Store {
             .cloned();
         let event_type = match (&existing, mode) {
             (Some(_), WriteMode::Create) => {
-                return Err(ApiError::already_exists(resource.group, resource.plural, &name));
+                return Err(ApiError::already_exists(
+                    resource.group,
+                    resource.plural,
+                    &name,
+                ));
             }
             (None, WriteMode::Update) => {
                 return Err(ApiError::not_found(resource.group, resource.plural, &name));
@@ -294,30 +341,52 @@ impl Store {
         if value["metadata"].get("uid").is_none_or(Value::is_null) {
             inner.next_uid += 1;
             let n = inner.next_uid;
-            value["metadata"]["uid"] = Value::String(format!("{:08x}-0000-4000-8000-{n:012x}", n.wrapping_mul(2_654_435_761) & 0xffff_ffff));
+            value["metadata"]["uid"] = Value::String(format!(
+                "{:08x}-0000-4000-8000-{n:012x}",
+                n.wrapping_mul(2_654_435_761) & 0xffff_ffff
+            ));
         }
-        if value["metadata"].get("creationTimestamp").is_none_or(Value::is_null) {
+        if value["metadata"]
+            .get("creationTimestamp")
+            .is_none_or(Value::is_null)
+        {
             value["metadata"]["creationTimestamp"] = Value::String(now_rfc3339());
         }
         self.commit(&mut inner, resource, value, event_type, existing)
     }
 
-    fn commit(&self, inner: &mut Inner, resource: &'static ResourceType, mut value: Value, event_type: EventType, previous: Option<Arc<StoredObject>>) -> Result<Arc<StoredObject>, ApiError> {
+    fn commit(
+        &self,
+        inner: &mut Inner,
+        resource: &'static ResourceType,
+        mut value: Value,
+        event_type: EventType,
+        previous: Option<Arc<StoredObject>>,
+    ) -> Result<Arc<StoredObject>, ApiError> {
         inner.resource_version += 1;
         let resource_version = inner.resource_version;
         set_resource_version(&mut value, resource_version);
         let object = Arc::new(stored_object(resource, &value, resource_version)?);
-        inner
-            .objects
-            .entry(type_key(resource))
-            .or_default()
-            .insert((object.namespace.clone(), object.name.clone()), object.clone());
+        inner.objects.entry(type_key(resource)).or_default().insert(
+            (object.namespace.clone(), object.name.clone()),
+            object.clone(),
+        );
         self.record(inner, event_type, object.clone(), previous);
         Ok(object)
     }
 
-    fn record(&self, inner: &mut Inner, event_type: EventType, object: Arc<StoredObject>, previous: Option<Arc<StoredObject>>) {
-        let event = Arc::new(WatchEvent { event_type, object, previous });
+    fn record(
+        &self,
+        inner: &mut Inner,
+        event_type: EventType,
+        object: Arc<StoredObject>,
+        previous: Option<Arc<StoredObject>>,
+    ) {
+        let event = Arc::new(WatchEvent {
+            event_type,
+            object,
+            previous,
+        });
         inner.history.push_back(event.clone());
         while inner.history.len() > self.limits.history_events {
             if let Some(dropped) = inner.history.pop_front() {
@@ -329,14 +398,20 @@ impl Store {
     }
 
     /// List one page, from a snapshot when a continue token names one.
-    pub fn list(&self, resource: &'static ResourceType, request: &ListRequest<'_>) -> Result<ListPage, ApiError> {
+    pub fn list(
+        &self,
+        resource: &'static ResourceType,
+        request: &ListRequest<'_>,
+    ) -> Result<ListPage, ApiError> {
         let mut inner = self.lock();
         let (map, resource_version, start_after) = match request.continue_token {
             Some(token) if !token.is_empty() => {
                 let (resource_version, start_after) = decode_continue(token)?;
                 let now = Instant::now();
                 let ttl = self.limits.continue_ttl;
-                inner.snapshots.retain(|_, snapshot| now.duration_since(snapshot.taken) < ttl);
+                inner
+                    .snapshots
+                    .retain(|_, snapshot| now.duration_since(snapshot.taken) < ttl);
                 let map = inner
                     .snapshots
                     .get(&resource_version)
@@ -345,7 +420,11 @@ impl Store {
                 (map, resource_version, Some(start_after))
             }
             _ => (
-                inner.objects.get(&type_key(resource)).cloned().unwrap_or_default(),
+                inner
+                    .objects
+                    .get(&type_key(resource))
+                    .cloned()
+                    .unwrap_or_default(),
                 inner.resource_version,
                 None,
             ),
@@ -356,7 +435,9 @@ impl Store {
         let mut more = false;
         let lower = match (&start_after, namespace) {
             (Some(key), _) => std::ops::Bound::Excluded(key.clone()),
-            (None, Some(namespace)) => std::ops::Bound::Included((namespace.to_string(), String::new())),
+            (None, Some(namespace)) => {
+                std::ops::Bound::Included((namespace.to_string(), String::new()))
+            }
             (None, None) => std::ops::Bound::Unbounded,
         };
         let mut scanned_after_page = 0usize;
@@ -381,7 +462,13 @@ impl Store {
             (true, Some(key)) => {
                 if start_after.is_none() {
                     let maps = inner.objects.clone();
-                    inner.snapshots.insert(resource_version, Snapshot { taken: Instant::now(), maps });
+                    inner.snapshots.insert(
+                        resource_version,
+                        Snapshot {
+                            taken: Instant::now(),
+                            maps,
+                        },
+                    );
                     while inner.snapshots.len() > self.limits.snapshots {
                         inner.snapshots.pop_first();
                     }
@@ -390,12 +477,22 @@ impl Store {
             }
             _ => None,
         };
-        let remaining_item_count = (continue_token.is_some() && request.filter.is_none()).then_some(scanned_after_page);
-        Ok(ListPage { resource_version, items, continue_token, remaining_item_count })
+        let remaining_item_count =
+            (continue_token.is_some() && request.filter.is_none()).then_some(scanned_after_page);
+        Ok(ListPage {
+            resource_version,
+            items,
+            continue_token,
+            remaining_item_count,
+        })
     }
 
     /// Begin a watch of one resource type after `from` (None: start with the current objects).
-    pub fn watch(&self, resource: &'static ResourceType, from: Option<u64>) -> Result<WatchStart, WatchRefusal> {
+    pub fn watch(
+        &self,
+        resource: &'static ResourceType,
+        from: Option<u64>,
+    ) -> Result<WatchStart, WatchRefusal> {
         let inner = self.lock();
         let live = self.sender.subscribe();
         let current = inner.resource_version;
@@ -406,21 +503,36 @@ impl Store {
                     .get(&type_key(resource))
                     .map(|map| map.values().cloned().collect())
                     .unwrap_or_default();
-                Ok(WatchStart { replay: Vec::new(), initial, live, resource_version: current })
+                Ok(WatchStart {
+                    replay: Vec::new(),
+                    initial,
+                    live,
+                    resource_version: current,
+                })
             }
-            Some(requested) if requested < inner.compacted_through => {
-                Err(WatchRefusal::TooOld { requested, oldest: inner.compacted_through })
+            Some(requested) if requested < inner.compacted_through => Err(WatchRefusal::TooOld {
+                requested,
+                oldest: inner.compacted_through,
+            }),
+            Some(requested) if requested > current => {
+                Err(WatchRefusal::TooNew { requested, current })
             }
-            Some(requested) if requested > current => Err(WatchRefusal::TooNew { requested, current }),
             Some(requested) => {
-                let start = inner.history.partition_point(|event| event.object.resource_version <= requested);
+                let start = inner
+                    .history
+                    .partition_point(|event| event.object.resource_version <= requested);
                 let replay = inner
                     .history
                     .range(start..)
                     .filter(|event| event.object.resource == resource)
                     .cloned()
                     .collect();
-                Ok(WatchStart { replay, initial: Vec::new(), live, resource_version: current })
+                Ok(WatchStart {
+                    replay,
+                    initial: Vec::new(),
+                    live,
+                    resource_version: current,
+                })
             }
         }
     }
@@ -437,7 +549,10 @@ impl Store {
 
     /// How many objects of a type the store holds.
     pub fn count(&self, resource: &ResourceType) -> usize {
-        self.lock().objects.get(&type_key(resource)).map_or(0, |map| map.len())
+        self.lock()
+            .objects
+            .get(&type_key(resource))
+            .map_or(0, |map| map.len())
     }
 }
 
@@ -459,7 +574,11 @@ fn encode_continue(resource_version: u64, key: &ObjectKey) -> String {
 
 fn decode_continue(token: &str) -> Result<(u64, ObjectKey), ApiError> {
     use base64::Engine;
-    let invalid = || ApiError::bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+    let invalid = || {
+        ApiError::bad_request(
+            "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+        )
+    };
     let bytes = base64::engine::general_purpose::URL_SAFE
         .decode(token)
         .or_else(|_| base64::engine::general_purpose::STANDARD.decode(token))
@@ -475,18 +594,28 @@ fn decode_continue(token: &str) -> Result<(u64, ObjectKey), ApiError> {
 fn object_key(resource: &ResourceType, value: &Value) -> ObjectKey {
     let metadata = &value["metadata"];
     let namespace = if resource.namespaced {
-        metadata["namespace"].as_str().unwrap_or_default().to_string()
+        metadata["namespace"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     } else {
         String::new()
     };
-    (namespace, metadata["name"].as_str().unwrap_or_default().to_string())
+    (
+        namespace,
+        metadata["name"].as_str().unwrap_or_default().to_string(),
+    )
 }
 
 fn set_resource_version(value: &mut Value, resource_version: u64) {
     value["metadata"]["resourceVersion"] = Value::String(resource_version.to_string());
 }
 
-fn stored_object(resource: &'static ResourceType, value: &Value, resource_version: u64) -> Result<StoredObject, ApiError> {
+fn stored_object(
+    resource: &'static ResourceType,
+    value: &Value,
+    resource_version: u64,
+) -> Result<StoredObject, ApiError> {
     let (namespace, name) = object_key(resource, value);
     let labels = value["metadata"]["labels"]
         .as_object()
@@ -498,11 +627,23 @@ fn stored_object(resource: &'static ResourceType, value: &Value, resource_versio
         })
         .unwrap_or_default();
     let fields = super::fields::selectable(resource, value);
-    let json = Bytes::from(serde_json::to_vec(value).map_err(|error| ApiError::internal(error.to_string()))?);
-    Ok(StoredObject { resource, namespace, name, resource_version, labels, fields, json })
+    let json = Bytes::from(
+        serde_json::to_vec(value).map_err(|error| ApiError::internal(error.to_string()))?,
+    );
+    Ok(StoredObject {
+        resource,
+        namespace,
+        name,
+        resource_version,
+        labels,
+        fields,
+        json,
+    })
 }
 
 /// The current time as the API writes timestamps.
 pub fn now_rfc3339() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }

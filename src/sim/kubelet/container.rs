@@ -31,8 +31,13 @@ pub struct Terminated {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum State {
-    Waiting { reason: String, message: Option<String> },
-    Running { started_at: Timestamp },
+    Waiting {
+        reason: String,
+        message: Option<String>,
+    },
+    Running {
+        started_at: Timestamp,
+    },
     Terminated(Terminated),
 }
 
@@ -85,11 +90,19 @@ fn scaled(seconds: f64, speed: f64) -> Duration {
 }
 
 impl ContainerRuntime {
-    pub fn new(spec: ContainerSpec, role: Role, pod_uid: &str, waiting_reason: &str) -> ContainerRuntime {
+    pub fn new(
+        spec: ContainerSpec,
+        role: Role,
+        pod_uid: &str,
+        waiting_reason: &str,
+    ) -> ContainerRuntime {
         ContainerRuntime {
             spec,
             role,
-            state: State::Waiting { reason: waiting_reason.to_string(), message: None },
+            state: State::Waiting {
+                reason: waiting_reason.to_string(),
+                message: None,
+            },
             last: None,
             restart_count: 0,
             ready: false,
@@ -138,21 +151,38 @@ impl ContainerRuntime {
                 let message = message.clone().unwrap_or_else(|| {
                     format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{image}\": failed to resolve reference \"{image}\": {image}: not found")
                 });
-                self.state = State::Waiting { reason: "ErrImagePull".to_string(), message: Some(message.clone()) };
+                self.state = State::Waiting {
+                    reason: "ErrImagePull".to_string(),
+                    message: Some(message.clone()),
+                };
                 self.next_at = Some(now + scaled(2.0, speed));
                 vec![
                     Effect::Event("Normal", "Pulling", format!("Pulling image \"{image}\"")),
-                    Effect::Event("Warning", "Failed", format!("Failed to pull image \"{image}\": {message}")),
+                    Effect::Event(
+                        "Warning",
+                        "Failed",
+                        format!("Failed to pull image \"{image}\": {message}"),
+                    ),
                     Effect::Event("Warning", "Failed", "Error: ErrImagePull".to_string()),
                 ]
             }
             Behavior::ConfigError { message } => {
-                self.state = State::Waiting { reason: "CreateContainerConfigError".to_string(), message: Some(message.clone()) };
+                self.state = State::Waiting {
+                    reason: "CreateContainerConfigError".to_string(),
+                    message: Some(message.clone()),
+                };
                 self.next_at = None;
-                vec![Effect::Event("Warning", "Failed", format!("Error: {message}"))]
+                vec![Effect::Event(
+                    "Warning",
+                    "Failed",
+                    format!("Error: {message}"),
+                )]
             }
             _ => {
-                self.state = State::Waiting { reason: "ContainerCreating".to_string(), message: None };
+                self.state = State::Waiting {
+                    reason: "ContainerCreating".to_string(),
+                    message: None,
+                };
                 self.next_at = Some(now + scaled(1.0, speed).min(Duration::from_secs(1)));
                 Vec::new()
             }
@@ -160,18 +190,34 @@ impl ContainerRuntime {
     }
 
     /// Take the step that is due.
-    pub fn step(&mut self, now: Instant, speed: f64, restart_policy: &str, memory_base: f64, memory_limit: f64) -> Vec<Effect> {
+    pub fn step(
+        &mut self,
+        now: Instant,
+        speed: f64,
+        restart_policy: &str,
+        memory_base: f64,
+        memory_limit: f64,
+    ) -> Vec<Effect> {
         self.next_at = None;
         match self.state.clone() {
-            State::Waiting { reason, .. } if reason == "ErrImagePull" || reason == "ImagePullBackOff" => {
+            State::Waiting { reason, .. }
+                if reason == "ErrImagePull" || reason == "ImagePullBackOff" =>
+            {
                 self.back_off_level += 1;
                 let delay = back_off_seconds(self.back_off_level);
                 let image = self.spec.image.clone();
                 if reason == "ErrImagePull" {
-                    self.state = State::Waiting { reason: "ImagePullBackOff".to_string(), message: Some(format!("Back-off pulling image \"{image}\"")) };
+                    self.state = State::Waiting {
+                        reason: "ImagePullBackOff".to_string(),
+                        message: Some(format!("Back-off pulling image \"{image}\"")),
+                    };
                     self.next_at = Some(now + scaled(delay as f64, speed));
                     vec![
-                        Effect::Event("Normal", "BackOff", format!("Back-off pulling image \"{image}\"")),
+                        Effect::Event(
+                            "Normal",
+                            "BackOff",
+                            format!("Back-off pulling image \"{image}\""),
+                        ),
                         Effect::Event("Warning", "Failed", "Error: ImagePullBackOff".to_string()),
                     ]
                 } else {
@@ -203,59 +249,121 @@ impl ContainerRuntime {
                 self.last = Some(terminated);
                 self.state = State::Waiting {
                     reason: "CrashLoopBackOff".to_string(),
-                    message: Some(format!("back-off {} restarting failed container={} pod={{pod}}", go_duration(delay), self.spec.name)),
+                    message: Some(format!(
+                        "back-off {} restarting failed container={} pod={{pod}}",
+                        go_duration(delay),
+                        self.spec.name
+                    )),
                 };
                 self.next_at = Some(now + scaled(delay as f64, speed));
-                vec![Effect::Event("Warning", "BackOff", format!("Back-off restarting failed container {} in pod {{pod}}", self.spec.name))]
+                vec![Effect::Event(
+                    "Warning",
+                    "BackOff",
+                    format!(
+                        "Back-off restarting failed container {} in pod {{pod}}",
+                        self.spec.name
+                    ),
+                )]
             }
         }
     }
 
-    fn restart(&mut self, now: Instant, speed: f64, memory_base: f64, memory_limit: f64, terminated: Terminated) -> Vec<Effect> {
+    fn restart(
+        &mut self,
+        now: Instant,
+        speed: f64,
+        memory_base: f64,
+        memory_limit: f64,
+        terminated: Terminated,
+    ) -> Vec<Effect> {
         self.last = Some(terminated);
         self.start(now, speed, memory_base, memory_limit)
     }
 
-    fn start(&mut self, now: Instant, speed: f64, memory_base: f64, memory_limit: f64) -> Vec<Effect> {
+    fn start(
+        &mut self,
+        now: Instant,
+        speed: f64,
+        memory_base: f64,
+        memory_limit: f64,
+    ) -> Vec<Effect> {
         if self.instance > 0 {
             self.restart_count += 1;
         }
         let container_id = self.new_container_id();
         self.container_id = container_id.clone();
-        self.state = State::Running { started_at: Timestamp::now() };
+        self.state = State::Running {
+            started_at: Timestamp::now(),
+        };
         self.running_since = Some(now);
         self.started = true;
         self.ready = !matches!(self.role, Role::Init);
         let name = self.spec.name.clone();
         let image = self.spec.image.clone();
         let mut effects = vec![
-            Effect::Event("Normal", "Pulled", format!("Container image \"{image}\" already present on machine")),
+            Effect::Event(
+                "Normal",
+                "Pulled",
+                format!("Container image \"{image}\" already present on machine"),
+            ),
             Effect::Event("Normal", "Created", format!("Created container: {name}")),
             Effect::Event("Normal", "Started", format!("Started container {name}")),
             Effect::Started { container_id },
         ];
         self.next_at = match &self.spec.behavior {
-            Behavior::CrashLoop { run_seconds, .. } | Behavior::Complete { run_seconds, .. } => Some(now + scaled(*run_seconds, speed)),
-            Behavior::MemoryLeak { bytes_per_second } if *bytes_per_second > 0.0 => {
-                Some(now + scaled(((memory_limit - memory_base) / bytes_per_second).max(0.5), speed))
+            Behavior::CrashLoop { run_seconds, .. } | Behavior::Complete { run_seconds, .. } => {
+                Some(now + scaled(*run_seconds, speed))
             }
-            Behavior::FlappingReadiness { period_seconds } => Some(now + scaled(*period_seconds, speed)),
+            Behavior::MemoryLeak { bytes_per_second } if *bytes_per_second > 0.0 => Some(
+                now + scaled(
+                    ((memory_limit - memory_base) / bytes_per_second).max(0.5),
+                    speed,
+                ),
+            ),
+            Behavior::FlappingReadiness { period_seconds } => {
+                Some(now + scaled(*period_seconds, speed))
+            }
             Behavior::Run if self.role == Role::Init => Some(now + scaled(2.0, speed)),
-            Behavior::Run if self.role == Role::Ephemeral && !self.stdin => Some(now + Duration::from_millis(200)),
+            Behavior::Run if self.role == Role::Ephemeral && !self.stdin => {
+                Some(now + Duration::from_millis(200))
+            }
             _ => None,
         };
         if self.role == Role::Ephemeral {
             effects.retain(|effect| !matches!(effect, Effect::Event(_, "Pulled", _)));
-            effects.insert(0, Effect::Event("Normal", "Pulling", format!("Pulling image \"{image}\"")));
+            effects.insert(
+                0,
+                Effect::Event("Normal", "Pulling", format!("Pulling image \"{image}\"")),
+            );
             effects.insert(1, Effect::Event("Normal", "Pulled", format!("Successfully pulled image \"{image}\" in 812ms (812ms including waiting). Image size: 2166802 bytes.")));
         }
         effects
     }
 
-    fn on_running_timer(&mut self, now: Instant, speed: f64, _memory_base: f64, _memory_limit: f64) -> Vec<Effect> {
+    fn on_running_timer(
+        &mut self,
+        now: Instant,
+        speed: f64,
+        _memory_base: f64,
+        _memory_limit: f64,
+    ) -> Vec<Effect> {
         match self.spec.behavior.clone() {
-            Behavior::CrashLoop { exit_code, last_words, .. } => self.exit(exit_code, None, if exit_code == 0 { "Completed" } else { "Error" }, last_words),
-            Behavior::Complete { exit_code, .. } => self.exit(exit_code, None, if exit_code == 0 { "Completed" } else { "Error" }, Vec::new()),
+            Behavior::CrashLoop {
+                exit_code,
+                last_words,
+                ..
+            } => self.exit(
+                exit_code,
+                None,
+                if exit_code == 0 { "Completed" } else { "Error" },
+                last_words,
+            ),
+            Behavior::Complete { exit_code, .. } => self.exit(
+                exit_code,
+                None,
+                if exit_code == 0 { "Completed" } else { "Error" },
+                Vec::new(),
+            ),
             Behavior::MemoryLeak { .. } => {
                 let mut effects = self.exit(137, None, "OOMKilled", Vec::new());
                 effects.push(Effect::OomKill);
@@ -267,7 +375,12 @@ impl ContainerRuntime {
                 if self.ready {
                     Vec::new()
                 } else {
-                    vec![Effect::Event("Warning", "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503".to_string())]
+                    vec![Effect::Event(
+                        "Warning",
+                        "Unhealthy",
+                        "Readiness probe failed: HTTP probe failed with statuscode: 503"
+                            .to_string(),
+                    )]
                 }
             }
             Behavior::Run => self.exit(0, None, "Completed", Vec::new()),
@@ -276,7 +389,13 @@ impl ContainerRuntime {
     }
 
     /// The running process exits.
-    pub fn exit(&mut self, exit_code: i32, signal: Option<i32>, reason: &str, last_words: Vec<String>) -> Vec<Effect> {
+    pub fn exit(
+        &mut self,
+        exit_code: i32,
+        signal: Option<i32>,
+        reason: &str,
+        last_words: Vec<String>,
+    ) -> Vec<Effect> {
         let started_at = match &self.state {
             State::Running { started_at } => *started_at,
             _ => Timestamp::now(),
@@ -302,7 +421,11 @@ impl ContainerRuntime {
         if !self.is_running() {
             return Vec::new();
         }
-        let mut effects = vec![Effect::Event("Normal", "Killing", format!("Stopping container {}", self.spec.name))];
+        let mut effects = vec![Effect::Event(
+            "Normal",
+            "Killing",
+            format!("Stopping container {}", self.spec.name),
+        )];
         effects.extend(self.exit(143, None, "Error", Vec::new()));
         self.next_at = None;
         effects
@@ -346,28 +469,56 @@ mod tests {
 
     #[test]
     fn crash_loop_restarts_with_new_ids_and_last_state() {
-        let mut container = ContainerRuntime::new(spec(Behavior::CrashLoop { exit_code: 3, run_seconds: 1.0, last_words: Vec::new() }), Role::Regular, "uid", "ContainerCreating");
+        let mut container = ContainerRuntime::new(
+            spec(Behavior::CrashLoop {
+                exit_code: 3,
+                run_seconds: 1.0,
+                last_words: Vec::new(),
+            }),
+            Role::Regular,
+            "uid",
+            "ContainerCreating",
+        );
         let now = Instant::now();
         container.begin(now, 1.0);
         container.step(now, 1.0, "Always", 0.0, 0.0);
         let first_id = container.container_id.clone();
         assert!(container.is_running());
         container.step(now, 1.0, "Always", 0.0, 0.0);
-        assert!(matches!(&container.state, State::Terminated(t) if t.exit_code == 3 && t.reason == "Error"));
+        assert!(
+            matches!(&container.state, State::Terminated(t) if t.exit_code == 3 && t.reason == "Error")
+        );
         container.step(now, 1.0, "Always", 0.0, 0.0);
         assert!(container.is_running());
         assert_eq!(container.restart_count, 1);
         assert_ne!(container.container_id, first_id);
-        assert_eq!(container.last.as_ref().map(|t| t.container_id.clone()), Some(first_id));
+        assert_eq!(
+            container.last.as_ref().map(|t| t.container_id.clone()),
+            Some(first_id)
+        );
         container.step(now, 1.0, "Always", 0.0, 0.0);
         let effects = container.step(now, 1.0, "Always", 0.0, 0.0);
-        assert!(matches!(&container.state, State::Waiting { reason, message: Some(message) } if reason == "CrashLoopBackOff" && message.starts_with("back-off 10s")));
-        assert!(effects.iter().any(|e| matches!(e, Effect::Event("Warning", "BackOff", _))));
+        assert!(
+            matches!(&container.state, State::Waiting { reason, message: Some(message) } if reason == "CrashLoopBackOff" && message.starts_with("back-off 10s"))
+        );
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::Event("Warning", "BackOff", _)))
+        );
     }
 
     #[test]
     fn never_policy_stays_terminated() {
-        let mut container = ContainerRuntime::new(spec(Behavior::Complete { run_seconds: 1.0, exit_code: 0 }), Role::Regular, "uid", "ContainerCreating");
+        let mut container = ContainerRuntime::new(
+            spec(Behavior::Complete {
+                run_seconds: 1.0,
+                exit_code: 0,
+            }),
+            Role::Regular,
+            "uid",
+            "ContainerCreating",
+        );
         let now = Instant::now();
         container.begin(now, 1.0);
         container.step(now, 1.0, "Never", 0.0, 0.0);

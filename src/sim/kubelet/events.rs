@@ -30,9 +30,27 @@ pub struct EventRecorder {
 impl EventRecorder {
     /// Write or bump one event. `namespace` is where the Event object lives.
     #[allow(clippy::too_many_arguments)]
-    pub fn record(&mut self, store: &Arc<Store>, involved: &Involved, event_type: &str, reason: &str, message: &str, component: &str, host: Option<&str>) {
-        let namespace = if involved.namespace.is_empty() { "default".to_string() } else { involved.namespace.clone() };
-        let key = (involved.uid.clone(), reason.to_string(), message.to_string(), component.to_string());
+    pub fn record(
+        &mut self,
+        store: &Arc<Store>,
+        involved: &Involved,
+        event_type: &str,
+        reason: &str,
+        message: &str,
+        component: &str,
+        host: Option<&str>,
+    ) {
+        let namespace = if involved.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            involved.namespace.clone()
+        };
+        let key = (
+            involved.uid.clone(),
+            reason.to_string(),
+            message.to_string(),
+            component.to_string(),
+        );
         let now = now_rfc3339();
         if let Some((event_namespace, event_name)) = self.seen.get(&key) {
             let bumped = store.modify(&EVENTS, event_namespace, event_name, |event| {
@@ -46,7 +64,11 @@ impl EventRecorder {
             }
         }
         self.serial += 1;
-        let name = format!("{}.{:x}", involved.name, 0x1870_0000_0000_0000u64 + self.serial * 0x9e37_79b9);
+        let name = format!(
+            "{}.{:x}",
+            involved.name,
+            0x1870_0000_0000_0000u64 + self.serial * 0x9e37_79b9
+        );
         let mut involved_object = json!({
             "kind": involved.kind, "name": involved.name, "uid": involved.uid, "apiVersion": involved.api_version,
         });

@@ -78,19 +78,47 @@ pub fn specs_from_pod(pod: &Value, list: &str) -> Vec<ContainerSpec> {
         .flatten()
         .map(|container| {
             let strings = |field: &str| -> Vec<String> {
-                container[field].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect()
+                container[field]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
             };
-            let quantity = |kind: &str, resource: &str| container["resources"][kind][resource].as_str().map(str::to_string);
+            let quantity = |kind: &str, resource: &str| {
+                container["resources"][kind][resource]
+                    .as_str()
+                    .map(str::to_string)
+            };
             ContainerSpec {
                 name: container["name"].as_str().unwrap_or_default().to_string(),
                 image: container["image"].as_str().unwrap_or_default().to_string(),
-                command: strings("command").into_iter().chain(strings("args")).collect(),
+                command: strings("command")
+                    .into_iter()
+                    .chain(strings("args"))
+                    .collect(),
                 behavior: Behavior::Run,
-                requests: Resources { cpu: quantity("requests", "cpu"), memory: quantity("requests", "memory") },
-                limits: Resources { cpu: quantity("limits", "cpu"), memory: quantity("limits", "memory") },
+                requests: Resources {
+                    cpu: quantity("requests", "cpu"),
+                    memory: quantity("requests", "memory"),
+                },
+                limits: Resources {
+                    cpu: quantity("limits", "cpu"),
+                    memory: quantity("limits", "memory"),
+                },
                 usage: Resources::default(),
                 logs: None,
-                env: container["env"].as_array().into_iter().flatten().filter_map(|e| Some((e["name"].as_str()?.to_string(), e["value"].as_str().unwrap_or_default().to_string()))).collect(),
+                env: container["env"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| {
+                        Some((
+                            e["name"].as_str()?.to_string(),
+                            e["value"].as_str().unwrap_or_default().to_string(),
+                        ))
+                    })
+                    .collect(),
                 sidecar: container["restartPolicy"] == "Always",
                 ports: Vec::new(),
             }
@@ -125,22 +153,42 @@ impl Kubelet {
         let name = metadata["name"].as_str().unwrap_or_default();
         let uid = metadata["uid"].as_str().unwrap_or_default();
         let (init_specs, specs) = match template {
-            Some(template) => (template.init_containers.clone(), template.containers.clone()),
-            None => (specs_from_pod(pod, "initContainers"), specs_from_pod(pod, "containers")),
+            Some(template) => (
+                template.init_containers.clone(),
+                template.containers.clone(),
+            ),
+            None => (
+                specs_from_pod(pod, "initContainers"),
+                specs_from_pod(pod, "containers"),
+            ),
         };
         let has_init = !init_specs.is_empty();
         let init = init_specs
             .into_iter()
             .map(|spec| {
-                let role = if spec.sidecar { Role::Sidecar } else { Role::Init };
+                let role = if spec.sidecar {
+                    Role::Sidecar
+                } else {
+                    Role::Init
+                };
                 ContainerRuntime::new(spec, role, uid, "PodInitializing")
             })
             .collect();
-        let waiting = if has_init { "PodInitializing" } else { "ContainerCreating" };
-        let containers = specs.into_iter().map(|spec| ContainerRuntime::new(spec, Role::Regular, uid, waiting)).collect();
+        let waiting = if has_init {
+            "PodInitializing"
+        } else {
+            "ContainerCreating"
+        };
+        let containers = specs
+            .into_iter()
+            .map(|spec| ContainerRuntime::new(spec, Role::Regular, uid, waiting))
+            .collect();
         let mut inner = lock(&self.inner);
         let node = pod["spec"]["nodeName"].as_str().map(str::to_string);
-        let host_ip = node.as_ref().and_then(|n| inner.node_ips.get(n).cloned()).unwrap_or_default();
+        let host_ip = node
+            .as_ref()
+            .and_then(|n| inner.node_ips.get(n).cloned())
+            .unwrap_or_default();
         inner.next_pod_ip += 1;
         let n = inner.next_pod_ip;
         let pod_ip = format!("10.244.{}.{}", (n / 250) % 250, n % 250 + 2);
@@ -158,7 +206,9 @@ impl Kubelet {
             containers,
             unschedulable,
         );
-        inner.pods.insert((namespace.to_string(), name.to_string()), runtime);
+        inner
+            .pods
+            .insert((namespace.to_string(), name.to_string()), runtime);
     }
 
     /// Admit a pod that has been running for a while (generated bulk): it
@@ -169,13 +219,18 @@ impl Kubelet {
         let name = pod["metadata"]["name"].as_str().unwrap_or_default();
         let now = Instant::now();
         let mut inner = lock(&self.inner);
-        if let Some(runtime) = inner.pods.get_mut(&(namespace.to_string(), name.to_string())) {
+        if let Some(runtime) = inner
+            .pods
+            .get_mut(&(namespace.to_string(), name.to_string()))
+        {
             if runtime.unschedulable.is_some() {
                 return;
             }
             runtime.scheduled = true;
             runtime.next_schedule_attempt = None;
-            runtime.started_at = pod["metadata"]["creationTimestamp"].as_str().and_then(|t| t.parse().ok());
+            runtime.started_at = pod["metadata"]["creationTimestamp"]
+                .as_str()
+                .and_then(|t| t.parse().ok());
             for container in runtime.init.iter_mut() {
                 container.begin(now, self.speed);
                 let _ = container.step(now, self.speed, "Always", 0.0, 0.0);
@@ -186,7 +241,8 @@ impl Kubelet {
             }
             for container in runtime.containers.iter_mut() {
                 container.begin(now, self.speed);
-                if matches!(container.state, State::Waiting { ref reason, .. } if reason == "ContainerCreating") {
+                if matches!(container.state, State::Waiting { ref reason, .. } if reason == "ContainerCreating")
+                {
                     let _ = container.step(now, self.speed, "Always", 0.0, 0.0);
                 }
             }
@@ -212,10 +268,12 @@ impl Kubelet {
             if runtime.dirty {
                 runtime.dirty = false;
                 let status = runtime.status();
-                let _ = self.store.modify(&PODS, &runtime.namespace, &runtime.name, |pod| {
-                    pod["status"] = status;
-                    Ok(())
-                });
+                let _ = self
+                    .store
+                    .modify(&PODS, &runtime.namespace, &runtime.name, |pod| {
+                        pod["status"] = status;
+                        Ok(())
+                    });
             }
         }
         for key in removed {
@@ -225,7 +283,13 @@ impl Kubelet {
         }
     }
 
-    fn apply(&self, runtime: &PodRuntime, effects: Vec<pod::PodEffect>, events: &mut EventRecorder, now: Instant) {
+    fn apply(
+        &self,
+        runtime: &PodRuntime,
+        effects: Vec<pod::PodEffect>,
+        events: &mut EventRecorder,
+        now: Instant,
+    ) {
         for effect in effects {
             match effect.effect {
                 Effect::Event(kind, reason, message) => {
@@ -237,23 +301,65 @@ impl Kubelet {
                         uid: runtime.uid.clone(),
                         field_path: effect.field_path.clone(),
                     };
-                    events.record(&self.store, &involved, kind, reason, &message, effect.component, runtime.node.as_deref());
+                    events.record(
+                        &self.store,
+                        &involved,
+                        kind,
+                        reason,
+                        &message,
+                        effect.component,
+                        runtime.node.as_deref(),
+                    );
                 }
                 Effect::Started { container_id } => {
                     let container = effect.container.unwrap_or_default();
-                    let spec = runtime.container(&container).and_then(|c| c.spec.logs.clone());
-                    self.logs().start(&runtime.namespace, &runtime.name, &container, &container_id, spec.as_ref(), now);
+                    let spec = runtime
+                        .container(&container)
+                        .and_then(|c| c.spec.logs.clone());
+                    self.logs().start(
+                        &runtime.namespace,
+                        &runtime.name,
+                        &container,
+                        &container_id,
+                        spec.as_ref(),
+                        now,
+                    );
                 }
                 Effect::Ended { last_words } => {
                     let container = effect.container.unwrap_or_default();
-                    self.logs().end(&runtime.namespace, &runtime.name, &container, &last_words, now);
+                    self.logs().end(
+                        &runtime.namespace,
+                        &runtime.name,
+                        &container,
+                        &last_words,
+                        now,
+                    );
                 }
                 Effect::OomKill => {
                     let node = runtime.node.clone().unwrap_or_default();
-                    let involved = Involved { kind: "Node", api_version: "v1", namespace: String::new(), name: node.clone(), uid: node.clone(), field_path: None };
+                    let involved = Involved {
+                        kind: "Node",
+                        api_version: "v1",
+                        namespace: String::new(),
+                        name: node.clone(),
+                        uid: node.clone(),
+                        field_path: None,
+                    };
                     let container = effect.container.unwrap_or_default();
-                    let message = format!("Memory cgroup out of memory: Killed process {} ({container}) total-vm:1843200kB, anon-rss:{}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:3812kB oom_score_adj:984", 4000 + runtime.name.len() * 17, 1 << 17);
-                    events.record(&self.store, &involved, "Warning", "OOMKilling", &message, "kernel-monitor", Some(&node));
+                    let message = format!(
+                        "Memory cgroup out of memory: Killed process {} ({container}) total-vm:1843200kB, anon-rss:{}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:3812kB oom_score_adj:984",
+                        4000 + runtime.name.len() * 17,
+                        1 << 17
+                    );
+                    events.record(
+                        &self.store,
+                        &involved,
+                        "Warning",
+                        "OOMKilling",
+                        &message,
+                        "kernel-monitor",
+                        Some(&node),
+                    );
                 }
             }
         }
@@ -292,7 +398,10 @@ impl Kubelet {
     /// An ephemeral container was added through the API.
     pub fn add_ephemeral(&self, namespace: &str, name: &str, container: &Value) {
         let mut inner = lock(&self.inner);
-        let Some(runtime) = inner.pods.get_mut(&(namespace.to_string(), name.to_string())) else {
+        let Some(runtime) = inner
+            .pods
+            .get_mut(&(namespace.to_string(), name.to_string()))
+        else {
             return;
         };
         let container_name = container["name"].as_str().unwrap_or_default();
@@ -306,7 +415,8 @@ impl Kubelet {
         if unpullable(&spec.image) {
             spec.behavior = Behavior::ImagePullFailure { message: None };
         }
-        let mut runtime_container = ContainerRuntime::new(spec, Role::Ephemeral, &runtime.uid, "ContainerCreating");
+        let mut runtime_container =
+            ContainerRuntime::new(spec, Role::Ephemeral, &runtime.uid, "ContainerCreating");
         runtime_container.stdin = container["stdin"].as_bool().unwrap_or(false);
         runtime_container.tty = container["tty"].as_bool().unwrap_or(false);
         let now = Instant::now();
@@ -332,7 +442,11 @@ impl Kubelet {
         let Some(role) = runtime.container(container).map(|c| c.role) else {
             return;
         };
-        let Some(index) = runtime.list_mut(role).iter().position(|c| c.spec.name == container) else {
+        let Some(index) = runtime
+            .list_mut(role)
+            .iter()
+            .position(|c| c.spec.name == container)
+        else {
             return;
         };
         if !runtime.list_mut(role)[index].is_running() {
@@ -345,7 +459,12 @@ impl Kubelet {
         self.apply(runtime, effects, events, now);
     }
 
-    pub fn container_view(&self, namespace: &str, name: &str, container: &str) -> Option<ContainerView> {
+    pub fn container_view(
+        &self,
+        namespace: &str,
+        name: &str,
+        container: &str,
+    ) -> Option<ContainerView> {
         let inner = lock(&self.inner);
         let runtime = inner.pods.get(&(namespace.to_string(), name.to_string()))?;
         let c = runtime.container(container)?;
@@ -361,9 +480,19 @@ impl Kubelet {
             tty: c.tty,
             image: c.spec.image.clone(),
             command: c.spec.command.clone(),
-            env: c.spec.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            env: c
+                .spec
+                .env
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             node: runtime.node.clone().unwrap_or_default(),
-            memory_limit: c.spec.limits.memory.as_deref().and_then(crate::model::quantity::memory_bytes),
+            memory_limit: c
+                .spec
+                .limits
+                .memory
+                .as_deref()
+                .and_then(crate::model::quantity::memory_bytes),
             has_previous: c.last.is_some(),
             restart_count: c.restart_count,
             current_id: match &c.state {
@@ -381,11 +510,18 @@ impl Kubelet {
 
     /// Whether a pod has been scheduled to a node.
     pub fn scheduled(&self, namespace: &str, name: &str) -> bool {
-        lock(&self.inner).pods.get(&(namespace.to_string(), name.to_string())).is_some_and(|p| p.scheduled && p.unschedulable.is_none())
+        lock(&self.inner)
+            .pods
+            .get(&(namespace.to_string(), name.to_string()))
+            .is_some_and(|p| p.scheduled && p.unschedulable.is_none())
     }
 
     /// PodMetrics objects for running pods (in one namespace, or all).
-    pub fn pod_metrics(&self, namespace: Option<&str>, labels_of: &dyn Fn(&str, &str) -> Option<BTreeMap<String, String>>) -> Vec<Value> {
+    pub fn pod_metrics(
+        &self,
+        namespace: Option<&str>,
+        labels_of: &dyn Fn(&str, &str) -> Option<BTreeMap<String, String>>,
+    ) -> Vec<Value> {
         let inner = lock(&self.inner);
         let now = Instant::now();
         let timestamp = rfc3339(jiff::Timestamp::now());
@@ -420,11 +556,21 @@ impl Kubelet {
     pub fn node_usage(&self) -> BTreeMap<String, (u64, u64)> {
         let inner = lock(&self.inner);
         let now = Instant::now();
-        let mut usage: BTreeMap<String, (u64, u64)> = inner.node_ips.keys().map(|node| (node.clone(), (180_000_000, 900 << 20))).collect();
+        let mut usage: BTreeMap<String, (u64, u64)> = inner
+            .node_ips
+            .keys()
+            .map(|node| (node.clone(), (180_000_000, 900 << 20)))
+            .collect();
         for runtime in inner.pods.values() {
             let Some(node) = &runtime.node else { continue };
             let entry = usage.entry(node.clone()).or_insert((0, 0));
-            for container in runtime.init.iter().chain(&runtime.containers).chain(&runtime.ephemeral).filter(|c| c.is_running()) {
+            for container in runtime
+                .init
+                .iter()
+                .chain(&runtime.containers)
+                .chain(&runtime.ephemeral)
+                .filter(|c| c.is_running())
+            {
                 let (cpu, memory) = super::metrics::usage(container, now, self.speed);
                 entry.0 += cpu;
                 entry.1 += memory;
@@ -436,5 +582,7 @@ impl Kubelet {
 
 /// Images the simulated registry does not have.
 pub fn unpullable(image: &str) -> bool {
-    ["does-not-exist", "nonexistent", "invalid"].iter().any(|marker| image.contains(marker))
+    ["does-not-exist", "nonexistent", "invalid"]
+        .iter()
+        .any(|marker| image.contains(marker))
 }

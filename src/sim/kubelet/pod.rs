@@ -60,7 +60,19 @@ fn init_finished(container: &ContainerRuntime) -> bool {
 
 impl PodRuntime {
     #[allow(clippy::too_many_arguments)]
-    pub fn new(namespace: &str, name: &str, uid: &str, node: Option<String>, host_ip: String, pod_ip: String, restart_policy: &str, qos_class: &str, init: Vec<ContainerRuntime>, containers: Vec<ContainerRuntime>, unschedulable: Option<String>) -> PodRuntime {
+    pub fn new(
+        namespace: &str,
+        name: &str,
+        uid: &str,
+        node: Option<String>,
+        host_ip: String,
+        pod_ip: String,
+        restart_policy: &str,
+        qos_class: &str,
+        init: Vec<ContainerRuntime>,
+        containers: Vec<ContainerRuntime>,
+        unschedulable: Option<String>,
+    ) -> PodRuntime {
         PodRuntime {
             namespace: namespace.to_string(),
             name: name.to_string(),
@@ -115,37 +127,53 @@ impl PodRuntime {
             if let Some(message) = &self.unschedulable {
                 let retry = std::time::Duration::from_secs_f64(60.0 / speed);
                 self.next_schedule_attempt = Some(now + retry);
-                effects.push(PodEffect { field_path: None, container: None, component: "default-scheduler", effect: Effect::Event("Warning", "FailedScheduling", message.clone()) });
+                effects.push(PodEffect {
+                    field_path: None,
+                    container: None,
+                    component: "default-scheduler",
+                    effect: Effect::Event("Warning", "FailedScheduling", message.clone()),
+                });
                 return effects;
             }
             if !self.scheduled {
                 self.scheduled = true;
                 self.started_at = Some(Timestamp::now());
                 let node = self.node.clone().unwrap_or_default();
-                effects.push(PodEffect { field_path: None, container: None, component: "default-scheduler", effect: Effect::Event("Normal", "Scheduled", format!("Successfully assigned {}/{} to {node}", self.namespace, self.name)) });
+                effects.push(PodEffect {
+                    field_path: None,
+                    container: None,
+                    component: "default-scheduler",
+                    effect: Effect::Event(
+                        "Normal",
+                        "Scheduled",
+                        format!(
+                            "Successfully assigned {}/{} to {node}",
+                            self.namespace, self.name
+                        ),
+                    ),
+                });
             }
         }
         if !self.scheduled {
             return effects;
         }
         // Start the next init container, or the regular ones once init is done.
-        if let Some(index) = self.init.iter().position(|c| !c.begun) {
-            if self.init[..index].iter().all(init_finished) {
-                let produced = self.init[index].begin(now, speed);
-                self.collect(&mut effects, Role::Init, index, produced);
-            }
-        }
-        if self.init_done() {
-            for index in 0..self.containers.len() {
-                if !self.containers[index].begun {
-                    let produced = self.containers[index].begin(now, speed);
-                    self.collect(&mut effects, Role::Regular, index, produced);
-                }
-            }
-        }
+        self.start_ready(now, speed, &mut effects);
         let memory = |c: &ContainerRuntime| {
-            let limit = c.spec.limits.memory.as_deref().and_then(crate::model::quantity::memory_bytes).unwrap_or(u64::MAX) as f64;
-            let base = c.spec.usage.memory.as_deref().and_then(crate::model::quantity::memory_bytes).unwrap_or(32 << 20) as f64;
+            let limit = c
+                .spec
+                .limits
+                .memory
+                .as_deref()
+                .and_then(crate::model::quantity::memory_bytes)
+                .unwrap_or(u64::MAX) as f64;
+            let base = c
+                .spec
+                .usage
+                .memory
+                .as_deref()
+                .and_then(crate::model::quantity::memory_bytes)
+                .unwrap_or(32 << 20) as f64;
             (base, limit)
         };
         let restart_policy = self.restart_policy.clone();
@@ -160,7 +188,28 @@ impl PodRuntime {
                 }
             }
         }
+        // A step may have finished an init container: start what may start now.
+        self.start_ready(now, speed, &mut effects);
         effects
+    }
+
+    /// Begin the next init container once those before it are done, and the
+    /// regular containers once every init container is.
+    fn start_ready(&mut self, now: Instant, speed: f64, effects: &mut Vec<PodEffect>) {
+        if let Some(index) = self.init.iter().position(|c| !c.begun) {
+            if self.init[..index].iter().all(init_finished) {
+                let produced = self.init[index].begin(now, speed);
+                self.collect(effects, Role::Init, index, produced);
+            }
+        }
+        if self.init_done() {
+            for index in 0..self.containers.len() {
+                if !self.containers[index].begun {
+                    let produced = self.containers[index].begin(now, speed);
+                    self.collect(effects, Role::Regular, index, produced);
+                }
+            }
+        }
     }
 
     fn list(&self, role: Role) -> &Vec<ContainerRuntime> {
@@ -179,44 +228,78 @@ impl PodRuntime {
         }
     }
 
-    pub fn collect(&mut self, effects: &mut Vec<PodEffect>, list: Role, index: usize, produced: Vec<Effect>) {
+    pub fn collect(
+        &mut self,
+        effects: &mut Vec<PodEffect>,
+        list: Role,
+        index: usize,
+        produced: Vec<Effect>,
+    ) {
         let container = &self.list(list)[index];
         let path = field_path(container.role, &container.spec.name);
         let name = container.spec.name.clone();
         let qualified = self.qualified();
         for effect in produced {
             let effect = match effect {
-                Effect::Event(kind, reason, message) => Effect::Event(kind, reason, message.replace("{pod}", &qualified)),
+                Effect::Event(kind, reason, message) => {
+                    Effect::Event(kind, reason, message.replace("{pod}", &qualified))
+                }
                 other => other,
             };
-            effects.push(PodEffect { field_path: Some(path.clone()), container: Some(name.clone()), component: "kubelet", effect });
+            effects.push(PodEffect {
+                field_path: Some(path.clone()),
+                container: Some(name.clone()),
+                component: "kubelet",
+                effect,
+            });
         }
         self.dirty = true;
     }
 
     /// Find a container of any kind by name.
     pub fn container_mut(&mut self, name: &str) -> Option<&mut ContainerRuntime> {
-        self.init.iter_mut().chain(self.containers.iter_mut()).chain(self.ephemeral.iter_mut()).find(|c| c.spec.name == name)
+        self.init
+            .iter_mut()
+            .chain(self.containers.iter_mut())
+            .chain(self.ephemeral.iter_mut())
+            .find(|c| c.spec.name == name)
     }
 
     pub fn container(&self, name: &str) -> Option<&ContainerRuntime> {
-        self.init.iter().chain(&self.containers).chain(&self.ephemeral).find(|c| c.spec.name == name)
+        self.init
+            .iter()
+            .chain(&self.containers)
+            .chain(&self.ephemeral)
+            .find(|c| c.spec.name == name)
     }
 
     fn phase(&self) -> &'static str {
         if !self.scheduled || !self.init_done() {
             return "Pending";
         }
-        let all_terminated = self.containers.iter().all(|c| c.is_terminated() && c.next_at.is_none());
+        let all_terminated = self
+            .containers
+            .iter()
+            .all(|c| c.is_terminated() && c.next_at.is_none());
         if all_terminated {
-            let failed = self.containers.iter().any(|c| matches!(&c.state, State::Terminated(t) if t.exit_code != 0));
+            let failed = self
+                .containers
+                .iter()
+                .any(|c| matches!(&c.state, State::Terminated(t) if t.exit_code != 0));
             return if failed { "Failed" } else { "Succeeded" };
         }
-        if self.containers.iter().any(|c| c.started) { "Running" } else { "Pending" }
+        if self.containers.iter().any(|c| c.started) {
+            "Running"
+        } else {
+            "Pending"
+        }
     }
 
     fn condition(&mut self, kind: &'static str, status: bool) -> Timestamp {
-        let entry = self.conditions.entry(kind).or_insert((status, Timestamp::now()));
+        let entry = self
+            .conditions
+            .entry(kind)
+            .or_insert((status, Timestamp::now()));
         if entry.0 != status {
             *entry = (status, Timestamp::now());
         }
@@ -226,7 +309,11 @@ impl PodRuntime {
     /// The `status` the kubelet reports.
     pub fn status(&mut self) -> Value {
         let mut conditions = Vec::new();
-        let condition_json = |kind: &str, status: bool, at: Timestamp, reason: Option<&str>, message: Option<String>| {
+        let condition_json = |kind: &str,
+                              status: bool,
+                              at: Timestamp,
+                              reason: Option<&str>,
+                              message: Option<String>| {
             let mut value = json!({"type": kind, "status": if status { "True" } else { "False" }, "lastProbeTime": null, "lastTransitionTime": rfc3339(at)});
             if let Some(reason) = reason {
                 value["reason"] = json!(reason);
@@ -238,29 +325,71 @@ impl PodRuntime {
         };
         if let Some(message) = self.unschedulable.clone() {
             let at = self.condition("PodScheduled", false);
-            conditions.push(condition_json("PodScheduled", false, at, Some("Unschedulable"), Some(message)));
+            conditions.push(condition_json(
+                "PodScheduled",
+                false,
+                at,
+                Some("Unschedulable"),
+                Some(message),
+            ));
             return json!({"phase": "Pending", "conditions": conditions, "qosClass": self.qos_class});
         }
         if !self.scheduled {
             return json!({"phase": "Pending", "qosClass": self.qos_class});
         }
         let init_done = self.init_done();
-        let unready: Vec<String> = self.containers.iter().filter(|c| !c.ready).map(|c| c.spec.name.clone()).collect();
-        let incomplete: Vec<String> = self.init.iter().filter(|c| !init_finished(c)).map(|c| c.spec.name.clone()).collect();
+        let unready: Vec<String> = self
+            .containers
+            .iter()
+            .filter(|c| !c.ready)
+            .map(|c| c.spec.name.clone())
+            .collect();
+        let incomplete: Vec<String> = self
+            .init
+            .iter()
+            .filter(|c| !init_finished(c))
+            .map(|c| c.spec.name.clone())
+            .collect();
         let ready = unready.is_empty() && init_done && self.deleting.is_none();
         let at = self.condition("PodReadyToStartContainers", true);
-        conditions.push(condition_json("PodReadyToStartContainers", true, at, None, None));
+        conditions.push(condition_json(
+            "PodReadyToStartContainers",
+            true,
+            at,
+            None,
+            None,
+        ));
         let at = self.condition("Initialized", init_done);
         conditions.push(if init_done {
             condition_json("Initialized", true, at, None, None)
         } else {
-            condition_json("Initialized", false, at, Some("ContainersNotInitialized"), Some(format!("containers with incomplete status: [{}]", incomplete.join(" "))))
+            condition_json(
+                "Initialized",
+                false,
+                at,
+                Some("ContainersNotInitialized"),
+                Some(format!(
+                    "containers with incomplete status: [{}]",
+                    incomplete.join(" ")
+                )),
+            )
         });
-        let not_ready_message = Some(format!("containers with unready status: [{}]", unready.join(" ")));
-        let reason = if init_done { "ContainersNotReady" } else { "ContainersNotInitialized" };
+        let not_ready_message = Some(format!(
+            "containers with unready status: [{}]",
+            unready.join(" ")
+        ));
+        let reason = if init_done {
+            "ContainersNotReady"
+        } else {
+            "ContainersNotInitialized"
+        };
         for kind in ["Ready", "ContainersReady"] {
             let at = self.condition(kind, ready);
-            conditions.push(if ready { condition_json(kind, true, at, None, None) } else { condition_json(kind, false, at, Some(reason), not_ready_message.clone()) });
+            conditions.push(if ready {
+                condition_json(kind, true, at, None, None)
+            } else {
+                condition_json(kind, false, at, Some(reason), not_ready_message.clone())
+            });
         }
         let at = self.condition("PodScheduled", true);
         conditions.push(condition_json("PodScheduled", true, at, None, None));
@@ -277,7 +406,8 @@ impl PodRuntime {
         }
         status["containerStatuses"] = self.containers.iter().map(container_status).collect();
         if !self.ephemeral.is_empty() {
-            status["ephemeralContainerStatuses"] = self.ephemeral.iter().map(container_status).collect();
+            status["ephemeralContainerStatuses"] =
+                self.ephemeral.iter().map(container_status).collect();
         }
         status
     }
@@ -319,14 +449,20 @@ fn state_json(state: &State) -> Value {
 
 fn image_id(image: &str) -> String {
     let name = image.split(':').next().unwrap_or(image);
-    let qualified = if name.contains('/') && name.split('/').next().is_some_and(|host| host.contains('.')) {
+    let qualified = if name.contains('/')
+        && name
+            .split('/')
+            .next()
+            .is_some_and(|host| host.contains('.'))
+    {
         name.to_string()
     } else if name.contains('/') {
         format!("docker.io/{name}")
     } else {
         format!("docker.io/library/{name}")
     };
-    let digest = super::super::objects::suffix(image, 64).replace(|c: char| !c.is_ascii_hexdigit(), "a");
+    let digest =
+        super::super::objects::suffix(image, 64).replace(|c: char| !c.is_ascii_hexdigit(), "a");
     format!("{qualified}@sha256:{digest}")
 }
 

@@ -16,27 +16,45 @@ pub fn serve(shared: &Shared, route: Route, headers: &HeaderMap) -> Result<Respo
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     match route {
         Route::Version => Ok(json_response(StatusCode::OK, &version())),
-        Route::Health => Ok(bytes_response(StatusCode::OK, "text/plain; charset=utf-8", Bytes::from_static(b"ok"))),
+        Route::Health => Ok(bytes_response(
+            StatusCode::OK,
+            "text/plain; charset=utf-8",
+            Bytes::from_static(b"ok"),
+        )),
         Route::CoreVersions => Ok(match wanted(accept, true) {
-            Wanted::AggregatedDiscovery(version) => aggregated(resources::aggregated(true, version), version),
-            _ => json_response(StatusCode::OK, &resources::legacy_core_versions(&shared.address.to_string())),
+            Wanted::AggregatedDiscovery(version) => {
+                aggregated(resources::aggregated(true, version), version)
+            }
+            _ => json_response(
+                StatusCode::OK,
+                &resources::legacy_core_versions(&shared.address.to_string()),
+            ),
         }),
         Route::Groups => Ok(match wanted(accept, true) {
-            Wanted::AggregatedDiscovery(version) => aggregated(resources::aggregated(false, version), version),
+            Wanted::AggregatedDiscovery(version) => {
+                aggregated(resources::aggregated(false, version), version)
+            }
             _ => json_response(StatusCode::OK, &resources::legacy_group_list()),
         }),
-        Route::Group(group) => resources::legacy_group(&group).map(|v| json_response(StatusCode::OK, &v)).ok_or_else(ApiError::path_not_found),
-        Route::ResourceList(group, version) => {
-            resources::resource_list(&group, &version).map(|v| json_response(StatusCode::OK, &v)).ok_or_else(ApiError::path_not_found)
-        }
+        Route::Group(group) => resources::legacy_group(&group)
+            .map(|v| json_response(StatusCode::OK, &v))
+            .ok_or_else(ApiError::path_not_found),
+        Route::ResourceList(group, version) => resources::resource_list(&group, &version)
+            .map(|v| json_response(StatusCode::OK, &v))
+            .ok_or_else(ApiError::path_not_found),
         Route::OpenApi(rest) => openapi(&rest),
         Route::Resource(_) | Route::NotFound => Err(ApiError::path_not_found()),
     }
 }
 
 fn aggregated(document: Value, version: &str) -> Response {
-    let content_type = format!("application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList");
-    bytes_response(StatusCode::OK, &content_type, Bytes::from(serde_json::to_vec(&document).unwrap_or_default()))
+    let content_type =
+        format!("application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList");
+    bytes_response(
+        StatusCode::OK,
+        &content_type,
+        Bytes::from(serde_json::to_vec(&document).unwrap_or_default()),
+    )
 }
 
 /// The server's version, as `kubectl version` and kube-rs read it.
@@ -51,7 +69,11 @@ pub fn version() -> Value {
 }
 
 fn group_version_path(group: &str, version: &str) -> String {
-    if group.is_empty() { format!("api/{version}") } else { format!("apis/{group}/{version}") }
+    if group.is_empty() {
+        format!("api/{version}")
+    } else {
+        format!("apis/{group}/{version}")
+    }
 }
 
 /// `/openapi/v3` (the index) and `/openapi/v3/<gv path>` (a document per
@@ -82,25 +104,47 @@ fn openapi(rest: &str) -> Result<Response, ApiError> {
     let mut schemas = serde_json::Map::new();
     let mut paths = serde_json::Map::new();
     let field_validation = json!({"name": "fieldValidation", "in": "query", "schema": {"type": "string", "uniqueItems": true}});
-    for resource in resources::ALL.iter().filter(|r| r.group == *group && r.version == *version) {
-        let schema_group = if group.is_empty() { "core" } else { group.split('.').next().unwrap_or(group) };
+    for resource in resources::ALL
+        .iter()
+        .filter(|r| r.group == *group && r.version == *version)
+    {
+        let schema_group = if group.is_empty() {
+            "core"
+        } else {
+            group.split('.').next().unwrap_or(group)
+        };
         let schema_name = format!("io.k8s.api.{schema_group}.{version}.{}", resource.kind);
         schemas.insert(schema_name, json!({
             "type": "object",
             "x-kubernetes-group-version-kind": [{"group": group, "version": version, "kind": resource.kind}],
         }));
         let collection = if resource.namespaced {
-            format!("/{}/namespaces/{{namespace}}/{}", group_version_path(group, version), resource.plural)
+            format!(
+                "/{}/namespaces/{{namespace}}/{}",
+                group_version_path(group, version),
+                resource.plural
+            )
         } else {
-            format!("/{}/{}", group_version_path(group, version), resource.plural)
+            format!(
+                "/{}/{}",
+                group_version_path(group, version),
+                resource.plural
+            )
         };
-        paths.insert(collection.clone(), json!({"post": {"parameters": [field_validation]}}));
-        paths.insert(format!("{collection}/{{name}}"), json!({"patch": {"parameters": [field_validation]}, "put": {"parameters": [field_validation]}}));
+        let operation = json!({"parameters": [field_validation], "x-kubernetes-group-version-kind": {"group": group, "version": version, "kind": resource.kind}});
+        paths.insert(collection.clone(), json!({"post": operation}));
+        paths.insert(
+            format!("{collection}/{{name}}"),
+            json!({"patch": operation, "put": operation}),
+        );
     }
-    Ok(json_response(StatusCode::OK, &json!({
-        "openapi": "3.0.0",
-        "info": {"title": "Kubernetes", "version": "v1.33.2"},
-        "paths": paths,
-        "components": {"schemas": schemas},
-    })))
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "openapi": "3.0.0",
+            "info": {"title": "Kubernetes", "version": "v1.33.2"},
+            "paths": paths,
+            "components": {"schemas": schemas},
+        }),
+    ))
 }

@@ -34,13 +34,30 @@ struct Options {
 
 fn invalid(name: &str, field: &str, message: &str) -> ApiError {
     let full = format!("PodLogOptions \"{name}\" is invalid: {field}: {message}");
-    let field_json = if field.is_empty() { Value::Null } else { json!(field) };
-    ApiError::invalid("", "PodLogOptions", name, full, vec![json!({"reason": "FieldValueInvalid", "message": message, "field": field_json})])
+    let field_json = if field.is_empty() {
+        Value::Null
+    } else {
+        json!(field)
+    };
+    ApiError::invalid(
+        "",
+        "PodLogOptions",
+        name,
+        full,
+        vec![json!({"reason": "FieldValueInvalid", "message": message, "field": field_json})],
+    )
 }
 
 /// Every container name of a pod, init, regular then ephemeral.
 pub fn container_names(pod: &Value) -> (Vec<String>, Vec<String>) {
-    let names = |list: &str| -> Vec<String> { pod["spec"][list].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str().map(str::to_string)).collect() };
+    let names = |list: &str| -> Vec<String> {
+        pod["spec"][list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["name"].as_str().map(str::to_string))
+            .collect()
+    };
     let regular = names("containers");
     let mut all = names("initContainers");
     all.extend(regular.iter().cloned());
@@ -53,10 +70,17 @@ pub fn resolve_container(pod: &Value, name: &str, asked: Option<&str>) -> Result
     let (regular, all) = container_names(pod);
     match asked.filter(|c| !c.is_empty()) {
         Some(container) if all.iter().any(|c| c == container) => Ok(container.to_string()),
-        Some(container) => Err(ApiError::bad_request(format!("container {container} is not valid for pod {name}"))),
+        Some(container) => Err(ApiError::bad_request(format!(
+            "container {container} is not valid for pod {name}"
+        ))),
         None if regular.len() == 1 => Ok(regular[0].clone()),
-        None if all.is_empty() => Err(ApiError::bad_request(format!("a container name must be specified for pod {name}"))),
-        None => Err(ApiError::bad_request(format!("a container name must be specified for pod {name}, choose one of: [{}]", all.join(" ")))),
+        None if all.is_empty() => Err(ApiError::bad_request(format!(
+            "a container name must be specified for pod {name}"
+        ))),
+        None => Err(ApiError::bad_request(format!(
+            "a container name must be specified for pod {name}, choose one of: [{}]",
+            all.join(" ")
+        ))),
     }
 }
 
@@ -66,20 +90,42 @@ fn options(pod: &Value, name: &str, query: &Query) -> Result<Options, ApiError> 
     let since_seconds = query.integer("sinceSeconds")?;
     let since_time = query.get("sinceTime").filter(|t| !t.is_empty());
     if tail.is_some_and(|t| t < 0) {
-        return Err(invalid(name, "tailLines", "Invalid value: must be greater than or equal to 0"));
+        return Err(invalid(
+            name,
+            "tailLines",
+            "Invalid value: must be greater than or equal to 0",
+        ));
     }
     if limit.is_some_and(|l| l < 1) {
-        return Err(invalid(name, "limitBytes", "Invalid value: must be greater than 0"));
+        return Err(invalid(
+            name,
+            "limitBytes",
+            "Invalid value: must be greater than 0",
+        ));
     }
     if since_seconds.is_some_and(|s| s < 1) {
-        return Err(invalid(name, "sinceSeconds", "Invalid value: must be greater than 0"));
+        return Err(invalid(
+            name,
+            "sinceSeconds",
+            "Invalid value: must be greater than 0",
+        ));
     }
     if since_seconds.is_some() && since_time.is_some() {
-        return Err(invalid(name, "", "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified"));
+        return Err(invalid(
+            name,
+            "",
+            "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified",
+        ));
     }
     let since = match (since_seconds, since_time) {
-        (Some(seconds), _) => Timestamp::now().checked_sub(jiff::SignedDuration::from_secs(seconds)).ok(),
-        (_, Some(text)) => Some(text.parse::<Timestamp>().map_err(|_| ApiError::bad_request(format!("parsing time \"{text}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse")))?),
+        (Some(seconds), _) => Timestamp::now()
+            .checked_sub(jiff::SignedDuration::from_secs(seconds))
+            .ok(),
+        (_, Some(text)) => Some(text.parse::<Timestamp>().map_err(|_| {
+            ApiError::bad_request(format!(
+                "parsing time \"{text}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse"
+            ))
+        })?),
         _ => None,
     };
     Ok(Options {
@@ -96,16 +142,30 @@ fn options(pod: &Value, name: &str, query: &Query) -> Result<Options, ApiError> 
 /// A line as the kubelet writes it, with the fixed-width RFC 3339 stamp if asked.
 fn render(line: &LogLine, timestamps: bool, out: &mut Vec<u8>) {
     if timestamps {
-        out.extend_from_slice(line.time.strftime("%Y-%m-%dT%H:%M:%S.%fZ ").to_string().as_bytes());
+        out.extend_from_slice(
+            line.time
+                .strftime("%Y-%m-%dT%H:%M:%S.%fZ ")
+                .to_string()
+                .as_bytes(),
+        );
     }
     out.extend_from_slice(line.text.as_bytes());
     out.push(b'\n');
 }
 
-pub async fn serve(shared: &Arc<Shared>, path: &ResourcePath, query: &Query) -> Result<Response, ApiError> {
+pub async fn serve(
+    shared: &Arc<Shared>,
+    path: &ResourcePath,
+    query: &Query,
+) -> Result<Response, ApiError> {
     let namespace = path.namespace.clone().unwrap_or_default();
     let name = path.name.clone().unwrap_or_default();
-    let pod = shared.cluster.store.get(&PODS, &namespace, &name).ok_or_else(|| ApiError::not_found("", "pods", &name))?.value()?;
+    let pod = shared
+        .cluster
+        .store
+        .get(&PODS, &namespace, &name)
+        .ok_or_else(|| ApiError::not_found("", "pods", &name))?
+        .value()?;
     let options = options(&pod, &name, query)?;
     if pod["spec"]["nodeName"].as_str().is_none_or(str::is_empty) {
         return Ok(bytes_response(StatusCode::OK, "text/plain", Bytes::new()));
@@ -114,25 +174,55 @@ pub async fn serve(shared: &Arc<Shared>, path: &ResourcePath, query: &Query) -> 
     let container = &options.container;
     let view = kubelet
         .container_view(&namespace, &name, container)
-        .ok_or_else(|| ApiError::bad_request(format!("container \"{container}\" in pod \"{name}\" is not available")))?;
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "container \"{container}\" in pod \"{name}\" is not available"
+            ))
+        })?;
     let instance = if options.previous {
-        view.last_id.clone().ok_or_else(|| ApiError::bad_request(format!("previous terminated container \"{container}\" in pod \"{name}\" not found")))?
+        view.last_id.clone().ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "previous terminated container \"{container}\" in pod \"{name}\" not found"
+            ))
+        })?
     } else {
         match (&view.current_id, view.waiting_reason.as_deref()) {
             (Some(id), _) => id.clone(),
             (None, Some(reason @ ("ErrImagePull" | "ImagePullBackOff"))) => {
-                let why = if reason == "ErrImagePull" { "trying and failing to pull image" } else { "image can't be pulled" };
-                return Err(ApiError::bad_request(format!("container \"{container}\" in pod \"{name}\" is waiting to start: {why}")));
+                let why = if reason == "ErrImagePull" {
+                    "trying and failing to pull image"
+                } else {
+                    "image can't be pulled"
+                };
+                return Err(ApiError::bad_request(format!(
+                    "container \"{container}\" in pod \"{name}\" is waiting to start: {why}"
+                )));
             }
-            (None, Some(reason)) => return Err(ApiError::bad_request(format!("container \"{container}\" in pod \"{name}\" is waiting to start: {reason}"))),
-            (None, None) => return Err(ApiError::bad_request(format!("container \"{container}\" in pod \"{name}\" is not available"))),
+            (None, Some(reason)) => {
+                return Err(ApiError::bad_request(format!(
+                    "container \"{container}\" in pod \"{name}\" is waiting to start: {reason}"
+                )));
+            }
+            (None, None) => {
+                return Err(ApiError::bad_request(format!(
+                    "container \"{container}\" in pod \"{name}\" is not available"
+                )));
+            }
         }
     };
     let read = kubelet
         .logs()
         .read_instance(&namespace, &name, container, &instance, 0, Instant::now())
-        .ok_or_else(|| ApiError::bad_request(format!("container \"{container}\" in pod \"{name}\" is not available")))?;
-    let mut lines: Vec<&LogLine> = read.lines.iter().filter(|line| options.since.is_none_or(|since| line.time >= since)).collect();
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "container \"{container}\" in pod \"{name}\" is not available"
+            ))
+        })?;
+    let mut lines: Vec<&LogLine> = read
+        .lines
+        .iter()
+        .filter(|line| options.since.is_none_or(|since| line.time >= since))
+        .collect();
     if let Some(tail) = options.tail {
         let skip = lines.len().saturating_sub(tail);
         lines.drain(..skip);
@@ -145,11 +235,20 @@ pub async fn serve(shared: &Arc<Shared>, path: &ResourcePath, query: &Query) -> 
     first.truncate(budget);
     budget -= first.len();
     if !options.follow || read.ended || budget == 0 {
-        return Ok(bytes_response(StatusCode::OK, "text/plain", Bytes::from(first)));
+        return Ok(bytes_response(
+            StatusCode::OK,
+            "text/plain",
+            Bytes::from(first),
+        ));
     }
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(64);
     let shared = shared.clone();
-    let cut_after = shared.cluster.scenario.faults.drop_log_streams_every_seconds.map(Duration::from_secs_f64);
+    let cut_after = shared
+        .cluster
+        .scenario
+        .faults
+        .drop_log_streams_every_seconds
+        .map(Duration::from_secs_f64);
     tokio::spawn(async move {
         if sender.send(Ok(Bytes::from(first))).await.is_err() {
             return;
@@ -170,7 +269,14 @@ pub async fn serve(shared: &Arc<Shared>, path: &ResourcePath, query: &Query) -> 
                 let _ = sender.send(Err(stream_cut())).await;
                 return;
             }
-            let Some(read) = shared.cluster.kubelet.logs().read_instance(&namespace, &name, &options.container, &instance, next, Instant::now()) else {
+            let Some(read) = shared.cluster.kubelet.logs().read_instance(
+                &namespace,
+                &name,
+                &options.container,
+                &instance,
+                next,
+                Instant::now(),
+            ) else {
                 return;
             };
             next = read.next;
@@ -189,6 +295,9 @@ pub async fn serve(shared: &Arc<Shared>, path: &ResourcePath, query: &Query) -> 
         }
     });
     let mut response = Response::new(Body::from_stream(ReceiverStream::new(receiver)));
-    response.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/plain"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain"),
+    );
     Ok(response)
 }

@@ -63,12 +63,26 @@ impl SimServer {
         let address = listener.local_addr()?;
         let (generation, _) = signal::channel(0);
         let kubelet = cluster.kubelet.clone();
-        let shared = Arc::new(Shared { cluster, address, requests: AtomicU64::new(0), faulted: AtomicU64::new(0), generation, shells: Default::default() });
-        let app = axum::Router::new().fallback(dispatch).with_state(shared.clone());
+        let shared = Arc::new(Shared {
+            cluster,
+            address,
+            requests: AtomicU64::new(0),
+            faulted: AtomicU64::new(0),
+            generation,
+            shells: Default::default(),
+        });
+        let app = axum::Router::new()
+            .fallback(dispatch)
+            .with_state(shared.clone());
         let material = tls::generate().map_err(std::io::Error::other)?;
         let server = tokio::spawn(tls::serve(listener, material.acceptor, app));
         let kubelet_task = kubelet.spawn();
-        Ok(SimServer { address, ca_pem: material.ca_pem, shared, tasks: vec![server, kubelet_task] })
+        Ok(SimServer {
+            address,
+            ca_pem: material.ca_pem,
+            shared,
+            tasks: vec![server, kubelet_task],
+        })
     }
 
     pub fn url(&self) -> String {
@@ -83,7 +97,9 @@ impl SimServer {
     /// history is compacted, so the next watch from an old version gets 410.
     pub fn restart(&self) {
         self.shared.cluster.store.compact();
-        self.shared.generation.send_modify(|generation| *generation += 1);
+        self.shared
+            .generation
+            .send_modify(|generation| *generation += 1);
     }
 
     /// A kubeconfig with one context per scenario user.
@@ -105,16 +121,29 @@ pub fn kubeconfig(url: &str, ca_pem: &str, cluster: &Cluster) -> String {
     use base64::Engine;
     let name = &cluster.scenario.cluster.name;
     let ca = base64::engine::general_purpose::STANDARD.encode(ca_pem);
-    let mut text = format!("apiVersion: v1\nkind: Config\nclusters:\n- name: {name}\n  cluster:\n    server: {url}\n    certificate-authority-data: {ca}\ncontexts:\n");
+    let mut text = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: {name}\n  cluster:\n    server: {url}\n    certificate-authority-data: {ca}\ncontexts:\n"
+    );
     for user in cluster.authorizer.users() {
-        let namespace = user.namespace.clone().unwrap_or_else(|| "default".to_string());
+        let namespace = user
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string());
         text.push_str(&format!("- name: {}\n  context:\n    cluster: {name}\n    user: {}\n    namespace: {namespace}\n", user.name, user.name));
     }
     text.push_str("users:\n");
     for user in cluster.authorizer.users() {
-        text.push_str(&format!("- name: {}\n  user:\n    token: {}\n", user.name, user.token));
+        text.push_str(&format!(
+            "- name: {}\n  user:\n    token: {}\n",
+            user.name, user.token
+        ));
     }
-    let current = cluster.authorizer.users().first().map(|u| u.name.clone()).unwrap_or_default();
+    let current = cluster
+        .authorizer
+        .users()
+        .first()
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
     text.push_str(&format!("current-context: {current}\npreferences: {{}}\n"));
     text
 }
@@ -139,9 +168,14 @@ impl IntoResponse for ApiError {
         let code = StatusCode::from_u16(self.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = json_response(code, &self.body);
         response.headers().get(header::CONTENT_TYPE);
-        response.headers_mut().insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+        response.headers_mut().insert(
+            "x-content-type-options",
+            HeaderValue::from_static("nosniff"),
+        );
         if let Some(seconds) = self.retry_after_seconds {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
@@ -153,27 +187,49 @@ pub struct Caller {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let authorizer = &shared.cluster.authorizer;
-    let ttl = shared.cluster.scenario.faults.tokens_expire_after_seconds.map(Duration::from_secs);
+    let ttl = shared
+        .cluster
+        .scenario
+        .faults
+        .tokens_expire_after_seconds
+        .map(Duration::from_secs);
     let caller = if authorizer.users().is_empty() {
         // A cluster with no users configured runs with authentication off.
         User {
             name: "system:admin".to_string(),
             token: String::new(),
             groups: vec!["system:masters".to_string()],
-            rules: vec![super::auth::Rule { verbs: vec!["*".into()], api_groups: vec!["*".into()], resources: vec!["*".into()], namespaces: Vec::new(), resource_names: Vec::new() }],
+            rules: vec![super::auth::Rule {
+                verbs: vec!["*".into()],
+                api_groups: vec!["*".into()],
+                resources: vec!["*".into()],
+                namespaces: Vec::new(),
+                resource_names: Vec::new(),
+            }],
             token_expires_after_seconds: None,
             namespace: None,
         }
     } else {
         authorizer.authenticate(bearer(headers), ttl)?.clone()
     };
-    let target = headers.get("impersonate-user").and_then(|v| v.to_str().ok());
-    let groups: Vec<String> = headers.get_all("impersonate-group").iter().filter_map(|v| v.to_str().ok().map(str::to_string)).collect();
+    let target = headers
+        .get("impersonate-user")
+        .and_then(|v| v.to_str().ok());
+    let groups: Vec<String> = headers
+        .get_all("impersonate-group")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_string))
+        .collect();
     let user = authorizer.impersonate(&caller, target, &groups)?;
     Ok(Caller { user })
 }
@@ -193,7 +249,9 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     }
     let query = Query::parse(request.uri().query());
     let result = match route {
-        Route::Resource(resource_path) => resource(&shared, &caller, resource_path, query, request).await,
+        Route::Resource(resource_path) => {
+            resource(&shared, &caller, resource_path, query, request).await
+        }
         other => discovery::serve(&shared, other, request.headers()),
     };
     let mut response = result.unwrap_or_else(IntoResponse::into_response);
@@ -207,7 +265,14 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
 /// A request's audit ID, in the UUID form the apiserver uses.
 fn audit_id(serial: u64) -> String {
     let mixed = serial.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5bd1_e995;
-    format!("{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}", mixed >> 32, (mixed >> 16) & 0xffff, mixed & 0xfff, (serial >> 12) & 0xfff, serial & 0xffff_ffff_ffff)
+    format!(
+        "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+        mixed >> 32,
+        (mixed >> 16) & 0xffff,
+        mixed & 0xfff,
+        (serial >> 12) & 0xfff,
+        serial & 0xffff_ffff_ffff
+    )
 }
 
 async fn injected_fault(shared: &Shared) -> Option<ApiError> {
@@ -216,11 +281,19 @@ async fn injected_fault(shared: &Shared) -> Option<ApiError> {
     if let Some(latency) = faults.latency_milliseconds {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
-    if faults.throttle_every_nth_request.is_some_and(|n| n > 0 && count % n == 0) {
+    if faults
+        .throttle_every_nth_request
+        .is_some_and(|n| n > 0 && count % n == 0)
+    {
         return Some(ApiError::too_many_requests(faults.retry_after_seconds));
     }
-    if faults.error_every_nth_request.is_some_and(|n| n > 0 && count % n == 0) {
-        return Some(ApiError::internal("injected fault: etcdserver: request timed out"));
+    if faults
+        .error_every_nth_request
+        .is_some_and(|n| n > 0 && count % n == 0)
+    {
+        return Some(ApiError::internal(
+            "injected fault: etcdserver: request timed out",
+        ));
     }
     None
 }
@@ -240,7 +313,13 @@ fn verb(method: &Method, path: &ResourcePath, query: &Query) -> &'static str {
     }
 }
 
-async fn resource(shared: &Arc<Shared>, caller: &Caller, path: ResourcePath, query: Query, request: Request) -> Result<Response, ApiError> {
+async fn resource(
+    shared: &Arc<Shared>,
+    caller: &Caller,
+    path: ResourcePath,
+    query: Query,
+    request: Request,
+) -> Result<Response, ApiError> {
     let method = request.method().clone();
     let subresource = path.subresource.clone().unwrap_or_default();
     let mut verb = verb(&method, &path, &query);
@@ -254,18 +333,45 @@ async fn resource(shared: &Arc<Shared>, caller: &Caller, path: ResourcePath, que
         resource: path.resource.plural.to_string(),
         subresource: subresource.clone(),
         namespace: path.namespace.clone().unwrap_or_default(),
-        name: if path.resource.plural == "namespaces" && path.namespace.is_none() { path.name.clone().unwrap_or_default() } else { path.name.clone().unwrap_or_default() },
+        name: if path.resource.plural == "namespaces" && path.namespace.is_none() {
+            path.name.clone().unwrap_or_default()
+        } else {
+            path.name.clone().unwrap_or_default()
+        },
     };
-    shared.cluster.authorizer.authorize(&caller.user, &attributes)?;
-    match (path.resource.group, path.resource.plural, subresource.as_str()) {
-        ("authorization.k8s.io" | "authentication.k8s.io", _, _) => reviews::create(shared, caller, &path, request).await,
+    shared
+        .cluster
+        .authorizer
+        .authorize(&caller.user, &attributes)?;
+    match (
+        path.resource.group,
+        path.resource.plural,
+        subresource.as_str(),
+    ) {
+        ("authorization.k8s.io" | "authentication.k8s.io", _, _) => {
+            reviews::create(shared, caller, &path, request).await
+        }
         ("metrics.k8s.io", _, _) => reviews::metrics(shared, &path, &query),
         ("", "pods", "log") => logs::serve(shared, &path, &query).await,
-        ("", "pods", "exec" | "attach") => remote::serve(shared.clone(), path, query, request).await,
+        ("", "pods", "exec" | "attach") => {
+            remote::serve(shared.clone(), path, query, request).await
+        }
         ("", "pods", "ephemeralcontainers") => ephemeral::serve(shared, &path, request).await,
         ("", "services", "proxy") => proxy::serve(shared, &path, request).await,
         (_, _, "") => rest::serve(shared, &path, &query, verb, request).await,
-        (_, _, "status") if method == Method::GET => rest::serve(shared, &ResourcePath { subresource: None, ..path }, &query, "get", request).await,
+        (_, _, "status") if method == Method::GET => {
+            rest::serve(
+                shared,
+                &ResourcePath {
+                    subresource: None,
+                    ..path
+                },
+                &query,
+                "get",
+                request,
+            )
+            .await
+        }
         _ => Err(ApiError::path_not_found()),
     }
 }
@@ -273,24 +379,37 @@ async fn resource(shared: &Arc<Shared>, caller: &Caller, path: ResourcePath, que
 /// Read a request body up to a limit.
 pub async fn body_bytes(request: Request) -> Result<(HeaderMap, Bytes), ApiError> {
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, 16 << 20).await.map_err(|error| ApiError::bad_request(format!("unable to read request body: {error}")))?;
+    let bytes = axum::body::to_bytes(body, 16 << 20)
+        .await
+        .map_err(|error| ApiError::bad_request(format!("unable to read request body: {error}")))?;
     Ok((parts.headers, bytes))
 }
 
 /// Decode a JSON or YAML request body.
 pub fn decode_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Value, ApiError> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
-    if content_type.starts_with("application/yaml") || content_type.starts_with("application/apply-patch+yaml") {
-        let text = std::str::from_utf8(bytes).map_err(|_| ApiError::bad_request("body is not UTF-8"))?;
-        return serde_saphyr::from_str(text).map_err(|error| ApiError::bad_request(format!("error decoding YAML: {error}")));
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
+    if content_type.starts_with("application/yaml")
+        || content_type.starts_with("application/apply-patch+yaml")
+    {
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| ApiError::bad_request("body is not UTF-8"))?;
+        return serde_saphyr::from_str(text)
+            .map_err(|error| ApiError::bad_request(format!("error decoding YAML: {error}")));
     }
     if content_type.starts_with("application/vnd.kubernetes.protobuf") {
         return Err(ApiError::unsupported_media_type(content_type));
     }
-    serde_json::from_slice(bytes).map_err(|error| ApiError::bad_request(format!("error decoding JSON: {error}")))
+    serde_json::from_slice(bytes)
+        .map_err(|error| ApiError::bad_request(format!("error decoding JSON: {error}")))
 }
 
 /// The status a watch or log stream ends with when the server cuts it.
 pub fn stream_cut() -> std::io::Error {
-    std::io::Error::new(std::io::ErrorKind::ConnectionReset, "stream cut by the simulated server")
+    std::io::Error::new(
+        std::io::ErrorKind::ConnectionReset,
+        "stream cut by the simulated server",
+    )
 }

@@ -16,10 +16,14 @@ use hyper_util::rt::TokioExecutor;
 
 use super::super::resources::SERVICES;
 use super::super::status::ApiError;
-use super::request::ResourcePath;
 use super::Shared;
+use super::request::ResourcePath;
 
-pub async fn serve(shared: &Arc<Shared>, path: &ResourcePath, request: Request) -> Result<Response, ApiError> {
+pub async fn serve(
+    shared: &Arc<Shared>,
+    path: &ResourcePath,
+    request: Request,
+) -> Result<Response, ApiError> {
     let namespace = path.namespace.clone().unwrap_or_default();
     let raw = path.name.clone().unwrap_or_default();
     // `name`, `name:port` or `scheme:name:port`.
@@ -27,9 +31,18 @@ pub async fn serve(shared: &Arc<Shared>, path: &ResourcePath, request: Request) 
     let name = match parts.as_slice() {
         [name] | [name, _] => *name,
         [_, name, _] => *name,
-        _ => return Err(ApiError::bad_request(format!("invalid service request {raw}"))),
+        _ => {
+            return Err(ApiError::bad_request(format!(
+                "invalid service request {raw}"
+            )));
+        }
     };
-    if shared.cluster.store.get(&SERVICES, &namespace, name).is_none() {
+    if shared
+        .cluster
+        .store
+        .get(&SERVICES, &namespace, name)
+        .is_none()
+    {
         return Err(ApiError::not_found("", "services", name));
     }
     let upstream = shared
@@ -39,8 +52,15 @@ pub async fn serve(shared: &Arc<Shared>, path: &ResourcePath, request: Request) 
         .iter()
         .find(|s| s.namespace == namespace && s.name == name)
         .and_then(|s| s.upstream.clone())
-        .ok_or_else(|| ApiError { code: 503, ..ApiError::internal(format!("no endpoints available for service \"{name}\"")) })?;
-    let query = request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+        .ok_or_else(|| ApiError {
+            code: 503,
+            ..ApiError::internal(format!("no endpoints available for service \"{name}\""))
+        })?;
+    let query = request
+        .uri()
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
     let target: Uri = format!("{}/{}{query}", upstream.trim_end_matches('/'), path.rest)
         .parse()
         .map_err(|_| ApiError::internal(format!("bad upstream for service \"{name}\"")))?;
@@ -52,9 +72,16 @@ pub async fn serve(shared: &Arc<Shared>, path: &ResourcePath, request: Request) 
     let response = client
         .request(Request::from_parts(parts, body))
         .await
-        .map_err(|error| ApiError { code: 503, ..ApiError::internal(format!("error trying to reach service: {error}")) })?;
+        .map_err(|error| ApiError {
+            code: 503,
+            ..ApiError::internal(format!("error trying to reach service: {error}"))
+        })?;
     let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.map_err(|error| ApiError::internal(error.to_string()))?.to_bytes();
+    let bytes = body
+        .collect()
+        .await
+        .map_err(|error| ApiError::internal(error.to_string()))?
+        .to_bytes();
     let mut out = Response::from_parts(parts, Body::from(bytes));
     if out.status() == StatusCode::SWITCHING_PROTOCOLS {
         *out.status_mut() = StatusCode::BAD_GATEWAY;

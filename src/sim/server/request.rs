@@ -26,11 +26,18 @@ impl Query {
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {
-        self.pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     pub fn flag(&self, key: &str) -> bool {
@@ -41,10 +48,11 @@ impl Query {
     pub fn integer(&self, key: &str) -> Result<Option<i64>, ApiError> {
         match self.get(key) {
             None | Some("") => Ok(None),
-            Some(text) => text
-                .parse::<i64>()
-                .map(Some)
-                .map_err(|_| ApiError::bad_request(format!("invalid value for {key}: strconv.ParseInt: parsing \"{text}\": invalid syntax"))),
+            Some(text) => text.parse::<i64>().map(Some).map_err(|_| {
+                ApiError::bad_request(format!(
+                    "invalid value for {key}: strconv.ParseInt: parsing \"{text}\": invalid syntax"
+                ))
+            }),
         }
     }
 }
@@ -58,7 +66,9 @@ pub fn decode(text: &str) -> String {
         match bytes[index] {
             b'+' => out.push(b' '),
             b'%' if index + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[index + 1..index + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(byte) => {
                         out.push(byte);
@@ -100,7 +110,12 @@ pub enum Route {
 }
 
 pub fn route(path: &str) -> Route {
-    let segments: Vec<String> = path.trim_end_matches('/').split('/').skip(1).map(decode).collect();
+    let segments: Vec<String> = path
+        .trim_end_matches('/')
+        .split('/')
+        .skip(1)
+        .map(decode)
+        .collect();
     let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
     match parts.as_slice() {
         ["version"] => Route::Version,
@@ -118,25 +133,42 @@ pub fn route(path: &str) -> Route {
 }
 
 fn resource_route(group: &str, version: &str, rest: &[&str]) -> Route {
-    let build = |plural: &str, namespace: Option<&str>, name: Option<&str>, subresource: Option<&str>, tail: &[&str]| {
+    let build = |plural: &str,
+                 namespace: Option<&str>,
+                 name: Option<&str>,
+                 subresource: Option<&str>,
+                 tail: &[&str]| {
         match resources::find(group, version, plural) {
-            Some(resource) if resource.namespaced || namespace.is_none() => Route::Resource(ResourcePath {
-                resource,
-                namespace: namespace.map(str::to_string),
-                name: name.map(str::to_string),
-                subresource: subresource.map(str::to_string),
-                rest: tail.join("/"),
-            }),
+            Some(resource) if resource.namespaced || namespace.is_none() => {
+                Route::Resource(ResourcePath {
+                    resource,
+                    namespace: namespace.map(str::to_string),
+                    name: name.map(str::to_string),
+                    subresource: subresource.map(str::to_string),
+                    rest: tail.join("/"),
+                })
+            }
             _ => Route::NotFound,
         }
     };
     match rest {
         ["namespaces", namespace, plural] => build(plural, Some(namespace), None, None, &[]),
-        ["namespaces", namespace, plural, name] => build(plural, Some(namespace), Some(name), None, &[]),
-        ["namespaces", namespace, plural, name, subresource, tail @ ..] => build(plural, Some(namespace), Some(name), Some(subresource), tail),
+        ["namespaces", namespace, plural, name] => {
+            build(plural, Some(namespace), Some(name), None, &[])
+        }
+        [
+            "namespaces",
+            namespace,
+            plural,
+            name,
+            subresource,
+            tail @ ..,
+        ] => build(plural, Some(namespace), Some(name), Some(subresource), tail),
         [plural] => build(plural, None, None, None, &[]),
         [plural, name] => build(plural, None, Some(name), None, &[]),
-        [plural, name, subresource, tail @ ..] => build(plural, None, Some(name), Some(subresource), tail),
+        [plural, name, subresource, tail @ ..] => {
+            build(plural, None, Some(name), Some(subresource), tail)
+        }
         _ => Route::NotFound,
     }
 }
@@ -209,7 +241,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(route("/apis/apps/v1/deployments"), Route::Resource(_)));
+        assert!(matches!(
+            route("/apis/apps/v1/deployments"),
+            Route::Resource(_)
+        ));
         assert!(matches!(route("/apis/nope/v1/things"), Route::NotFound));
         match route("/api/v1/namespaces/mon/services/prometheus:9090/proxy/api/v1/query") {
             Route::Resource(path) => assert_eq!(path.rest, "api/v1/query"),
@@ -220,7 +255,10 @@ mod tests {
     #[test]
     fn accept_negotiation_follows_the_list_order() {
         let old = "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
-        assert_eq!(wanted(Some(old), true), Wanted::AggregatedDiscovery("v2beta1"));
+        assert_eq!(
+            wanted(Some(old), true),
+            Wanted::AggregatedDiscovery("v2beta1")
+        );
         let new = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
         assert_eq!(wanted(Some(new), true), Wanted::AggregatedDiscovery("v2"));
         assert_eq!(wanted(Some("application/json"), true), Wanted::Json);

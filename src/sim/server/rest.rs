@@ -22,8 +22,18 @@ use super::super::store::{ListRequest, StoredObject};
 use super::request::{Query, ResourcePath, Wanted, wanted};
 use super::{Shared, body_bytes, bytes_response, decode_body, json_response, table, watch};
 
-pub async fn serve(shared: &Arc<Shared>, path: &ResourcePath, query: &Query, verb: &str, request: Request) -> Result<Response, ApiError> {
-    let accept = request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_string);
+pub async fn serve(
+    shared: &Arc<Shared>,
+    path: &ResourcePath,
+    query: &Query,
+    verb: &str,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let accept = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let wants_table = wanted(accept.as_deref(), false) == Wanted::Table;
     match verb {
         "get" => get(shared, path, wants_table),
@@ -51,7 +61,11 @@ fn name_of(path: &ResourcePath) -> &str {
 }
 
 fn namespace_of(path: &ResourcePath) -> &str {
-    if path.resource.namespaced { path.namespace.as_deref().unwrap_or_default() } else { "" }
+    if path.resource.namespaced {
+        path.namespace.as_deref().unwrap_or_default()
+    } else {
+        ""
+    }
 }
 
 fn get(shared: &Shared, path: &ResourcePath, wants_table: bool) -> Result<Response, ApiError> {
@@ -62,17 +76,35 @@ fn get(shared: &Shared, path: &ResourcePath, wants_table: bool) -> Result<Respon
         .get(resource, namespace_of(path), name_of(path))
         .ok_or_else(|| ApiError::not_found(resource.group, resource.plural, name_of(path)))?;
     if wants_table {
-        if let Some(value) = table::table(resource, std::slice::from_ref(&object), object.resource_version, None, true) {
+        if let Some(value) = table::table(
+            resource,
+            std::slice::from_ref(&object),
+            object.resource_version,
+            None,
+            true,
+        ) {
             return Ok(json_response(StatusCode::OK, &value));
         }
     }
-    Ok(bytes_response(StatusCode::OK, "application/json", object.json.clone()))
+    Ok(bytes_response(
+        StatusCode::OK,
+        "application/json",
+        object.json.clone(),
+    ))
 }
 
 /// Selectors from the query, checked against what the resource supports.
-pub fn selectors(resource: &ResourceType, query: &Query) -> Result<(LabelSelector, FieldSelector), ApiError> {
-    let labels = LabelSelector::parse(query.get("labelSelector").unwrap_or_default()).map_err(ApiError::bad_request)?;
-    let fields = FieldSelector::parse(query.get("fieldSelector").unwrap_or_default(), fields::supported(resource)).map_err(ApiError::bad_request)?;
+pub fn selectors(
+    resource: &ResourceType,
+    query: &Query,
+) -> Result<(LabelSelector, FieldSelector), ApiError> {
+    let labels = LabelSelector::parse(query.get("labelSelector").unwrap_or_default())
+        .map_err(ApiError::bad_request)?;
+    let fields = FieldSelector::parse(
+        query.get("fieldSelector").unwrap_or_default(),
+        fields::supported(resource),
+    )
+    .map_err(ApiError::bad_request)?;
     Ok((labels, fields))
 }
 
@@ -91,23 +123,36 @@ fn invalid_list_options(message: &str) -> ApiError {
     )
 }
 
-fn list(shared: &Shared, path: &ResourcePath, query: &Query, wants_table: bool) -> Result<Response, ApiError> {
+fn list(
+    shared: &Shared,
+    path: &ResourcePath,
+    query: &Query,
+    wants_table: bool,
+) -> Result<Response, ApiError> {
     let resource = path.resource;
     let store = &shared.cluster.store;
     let resource_version = query.get("resourceVersion").filter(|v| !v.is_empty());
     let version_match = query.get("resourceVersionMatch").filter(|v| !v.is_empty());
     if query.flag("sendInitialEvents") {
-        return Err(invalid_list_options("sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list"));
+        return Err(invalid_list_options(
+            "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list",
+        ));
     }
     if version_match.is_some() && resource_version.is_none() {
-        return Err(invalid_list_options("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided"));
+        return Err(invalid_list_options(
+            "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided",
+        ));
     }
     let current = store.resource_version();
     if let Some(text) = resource_version {
-        let requested: u64 = text.parse().map_err(|_| ApiError::bad_request(format!("invalid resource version \"{text}\"")))?;
+        let requested: u64 = text
+            .parse()
+            .map_err(|_| ApiError::bad_request(format!("invalid resource version \"{text}\"")))?;
         match version_match {
             Some("Exact") if requested == 0 => {
-                return Err(invalid_list_options("resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""));
+                return Err(invalid_list_options(
+                    "resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"",
+                ));
             }
             Some("Exact") if requested != current => {
                 return Err(if requested > current {
@@ -116,13 +161,22 @@ fn list(shared: &Shared, path: &ResourcePath, query: &Query, wants_table: bool) 
                     ApiError::expired("The resourceVersion for the provided list is too old.")
                 });
             }
-            Some("NotOlderThan") | None if requested > current => return Err(ApiError::too_large_resource_version(requested, current)),
+            Some("NotOlderThan") | None if requested > current => {
+                return Err(ApiError::too_large_resource_version(requested, current));
+            }
             Some("Exact" | "NotOlderThan") | None => {}
-            Some(other) => return Err(invalid_list_options(&format!("resourceVersionMatch: Unsupported value: \"{other}\""))),
+            Some(other) => {
+                return Err(invalid_list_options(&format!(
+                    "resourceVersionMatch: Unsupported value: \"{other}\""
+                )));
+            }
         }
     }
     let (labels, fields) = selectors(resource, query)?;
-    let limit = query.integer("limit")?.filter(|l| *l > 0).map(|l| l as usize);
+    let limit = query
+        .integer("limit")?
+        .filter(|l| *l > 0)
+        .map(|l| l as usize);
     let filter = |object: &StoredObject| selected(object, &labels, &fields);
     let filtered = !labels.is_empty() || !fields.is_empty();
     let page = store.list(
@@ -135,7 +189,13 @@ fn list(shared: &Shared, path: &ResourcePath, query: &Query, wants_table: bool) 
         },
     )?;
     if wants_table {
-        if let Some(value) = table::table(resource, &page.items, page.resource_version, page.continue_token.as_deref(), true) {
+        if let Some(value) = table::table(
+            resource,
+            &page.items,
+            page.resource_version,
+            page.continue_token.as_deref(),
+            true,
+        ) {
             return Ok(json_response(StatusCode::OK, &value));
         }
     }
@@ -146,8 +206,16 @@ fn list(shared: &Shared, path: &ResourcePath, query: &Query, wants_table: bool) 
     if let Some(remaining) = page.remaining_item_count {
         metadata["remainingItemCount"] = json!(remaining);
     }
-    let mut body = BytesMut::with_capacity(64 + page.items.iter().map(|i| i.json.len() + 1).sum::<usize>());
-    body.put_slice(format!("{{\"kind\":\"{}\",\"apiVersion\":\"{}\",\"metadata\":{metadata},\"items\":[", resource.list_kind(), resource.api_version()).as_bytes());
+    let mut body =
+        BytesMut::with_capacity(64 + page.items.iter().map(|i| i.json.len() + 1).sum::<usize>());
+    body.put_slice(
+        format!(
+            "{{\"kind\":\"{}\",\"apiVersion\":\"{}\",\"metadata\":{metadata},\"items\":[",
+            resource.list_kind(),
+            resource.api_version()
+        )
+        .as_bytes(),
+    );
     for (index, item) in page.items.iter().enumerate() {
         if index > 0 {
             body.put_u8(b',');
@@ -155,17 +223,27 @@ fn list(shared: &Shared, path: &ResourcePath, query: &Query, wants_table: bool) 
         body.put_slice(&item.json);
     }
     body.put_slice(b"]}");
-    Ok(bytes_response(StatusCode::OK, "application/json", body.freeze()))
+    Ok(bytes_response(
+        StatusCode::OK,
+        "application/json",
+        body.freeze(),
+    ))
 }
 
 fn check_identity(path: &ResourcePath, value: &mut Value) -> Result<(), ApiError> {
     let resource = path.resource;
     if !value.is_object() {
-        return Err(ApiError::bad_request("the body of the request is not an object"));
+        return Err(ApiError::bad_request(
+            "the body of the request is not an object",
+        ));
     }
     let kind = value["kind"].as_str().unwrap_or(resource.kind);
     if kind != resource.kind {
-        return Err(ApiError::bad_request(format!("the API version in the data ({}) does not match the expected API version ({})", value["apiVersion"].as_str().unwrap_or_default(), resource.api_version())));
+        return Err(ApiError::bad_request(format!(
+            "the API version in the data ({}) does not match the expected API version ({})",
+            value["apiVersion"].as_str().unwrap_or_default(),
+            resource.api_version()
+        )));
     }
     value["kind"] = json!(resource.kind);
     value["apiVersion"] = json!(resource.api_version());
@@ -173,7 +251,9 @@ fn check_identity(path: &ResourcePath, value: &mut Value) -> Result<(), ApiError
         let namespace = path.namespace.clone().unwrap_or_default();
         match value["metadata"]["namespace"].as_str() {
             Some(given) if !given.is_empty() && given != namespace => {
-                return Err(ApiError::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
             }
             _ => value["metadata"]["namespace"] = json!(namespace),
         }
@@ -181,25 +261,49 @@ fn check_identity(path: &ResourcePath, value: &mut Value) -> Result<(), ApiError
     Ok(())
 }
 
-fn create(shared: &Shared, path: &ResourcePath, query: &Query, headers: &HeaderMap, body: &Bytes) -> Result<Response, ApiError> {
+fn create(
+    shared: &Shared,
+    path: &ResourcePath,
+    query: &Query,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, ApiError> {
     let resource = path.resource;
     let mut value = decode_body(headers, body)?;
     check_identity(path, &mut value)?;
     if value["metadata"]["name"].as_str().is_none_or(str::is_empty) {
         if let Some(prefix) = value["metadata"]["generateName"].as_str() {
-            let name = format!("{prefix}{}", objects::suffix(&format!("{prefix}{}", shared.cluster.store.resource_version()), 5));
+            let name = format!(
+                "{prefix}{}",
+                objects::suffix(
+                    &format!("{prefix}{}", shared.cluster.store.resource_version()),
+                    5
+                )
+            );
             value["metadata"]["name"] = json!(name);
         }
     }
-    for field in ["resourceVersion", "uid", "creationTimestamp", "deletionTimestamp"] {
+    for field in [
+        "resourceVersion",
+        "uid",
+        "creationTimestamp",
+        "deletionTimestamp",
+    ] {
         if let Some(metadata) = value["metadata"].as_object_mut() {
             metadata.remove(field);
         }
     }
-    if resource.namespaced && shared.cluster.store.get(&super::super::resources::NAMESPACES, "", namespace_of(path)).is_none() {
+    if resource.namespaced
+        && shared
+            .cluster
+            .store
+            .get(&super::super::resources::NAMESPACES, "", namespace_of(path))
+            .is_none()
+    {
         return Err(ApiError::not_found("", "namespaces", namespace_of(path)));
     }
-    let is_pod = std::ptr::eq(resource, &PODS) || (resource.group.is_empty() && resource.plural == "pods");
+    let is_pod =
+        std::ptr::eq(resource, &PODS) || (resource.group.is_empty() && resource.plural == "pods");
     if is_pod {
         if let Some(metadata) = value.get_mut("status").and_then(Value::as_object_mut) {
             metadata.clear();
@@ -223,63 +327,105 @@ fn create(shared: &Shared, path: &ResourcePath, query: &Query, headers: &HeaderM
     if is_pod {
         shared.cluster.kubelet.admit(&stored.value()?, None);
     }
-    Ok(bytes_response(StatusCode::CREATED, "application/json", stored.json.clone()))
+    Ok(bytes_response(
+        StatusCode::CREATED,
+        "application/json",
+        stored.json.clone(),
+    ))
 }
 
-fn update(shared: &Shared, path: &ResourcePath, headers: &HeaderMap, body: &Bytes) -> Result<Response, ApiError> {
+fn update(
+    shared: &Shared,
+    path: &ResourcePath,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, ApiError> {
     let resource = path.resource;
     let mut value = decode_body(headers, body)?;
     check_identity(path, &mut value)?;
     let name = name_of(path).to_string();
     if value["metadata"]["name"].as_str() != Some(name.as_str()) {
-        return Err(ApiError::bad_request("the name of the object does not match the name on the URL"));
+        return Err(ApiError::bad_request(
+            "the name of the object does not match the name on the URL",
+        ));
     }
-    let stored = shared.cluster.store.modify(resource, namespace_of(path), &name, |current| {
-        if let Some(given) = value["metadata"]["resourceVersion"].as_str() {
-            if !given.is_empty() && Some(given) != current["metadata"]["resourceVersion"].as_str() {
-                return Err(ApiError::conflict(resource.group, resource.plural, &name));
+    let stored = shared
+        .cluster
+        .store
+        .modify(resource, namespace_of(path), &name, |current| {
+            if let Some(given) = value["metadata"]["resourceVersion"].as_str() {
+                if !given.is_empty()
+                    && Some(given) != current["metadata"]["resourceVersion"].as_str()
+                {
+                    return Err(ApiError::conflict(resource.group, resource.plural, &name));
+                }
             }
-        }
-        let status = current["status"].clone();
-        *current = value;
-        if !status.is_null() {
-            current["status"] = status;
-        }
-        Ok(())
-    })?;
-    Ok(bytes_response(StatusCode::OK, "application/json", stored.json.clone()))
+            let status = current["status"].clone();
+            *current = value;
+            if !status.is_null() {
+                current["status"] = status;
+            }
+            Ok(())
+        })?;
+    Ok(bytes_response(
+        StatusCode::OK,
+        "application/json",
+        stored.json.clone(),
+    ))
 }
 
 /// Apply a patch body of any supported type to `target`.
 pub fn apply_patch(headers: &HeaderMap, body: &[u8], target: &mut Value) -> Result<(), ApiError> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let media = content_type.split(';').next().unwrap_or_default().trim();
     if media == "application/apply-patch+yaml" {
         return Err(ApiError::unsupported_media_type(media));
     }
-    let patch_body: Value = serde_json::from_slice(body).map_err(|error| ApiError::bad_request(format!("error decoding patch: {error}")))?;
+    let patch_body: Value = serde_json::from_slice(body)
+        .map_err(|error| ApiError::bad_request(format!("error decoding patch: {error}")))?;
     match media {
         "application/merge-patch+json" => {
             patch::json_merge_patch(target, &patch_body);
             Ok(())
         }
-        "application/strategic-merge-patch+json" => patch::strategic_merge_patch(target, &patch_body).map_err(|error| ApiError::bad_request(error.to_string())),
-        "application/json-patch+json" => patch::json_patch(target, &patch_body).map_err(|error| ApiError::invalid("", "", "", error.to_string(), Vec::new())),
+        "application/strategic-merge-patch+json" => {
+            patch::strategic_merge_patch(target, &patch_body)
+                .map_err(|error| ApiError::bad_request(error.to_string()))
+        }
+        "application/json-patch+json" => patch::json_patch(target, &patch_body)
+            .map_err(|error| ApiError::invalid("", "", "", error.to_string(), Vec::new())),
         other => Err(ApiError::unsupported_media_type(other)),
     }
 }
 
-fn patch_object(shared: &Shared, path: &ResourcePath, headers: &HeaderMap, body: &Bytes) -> Result<Response, ApiError> {
-    let stored = shared.cluster.store.modify(path.resource, namespace_of(path), name_of(path), |current| {
-        let before = current.clone();
-        apply_patch(headers, body, current)?;
-        // Identity is not patchable.
-        current["metadata"]["name"] = before["metadata"]["name"].clone();
-        current["metadata"]["uid"] = before["metadata"]["uid"].clone();
-        current["status"] = before["status"].clone();
-        Ok(())
-    })?;
-    Ok(bytes_response(StatusCode::OK, "application/json", stored.json.clone()))
+fn patch_object(
+    shared: &Shared,
+    path: &ResourcePath,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, ApiError> {
+    let stored = shared.cluster.store.modify(
+        path.resource,
+        namespace_of(path),
+        name_of(path),
+        |current| {
+            let before = current.clone();
+            apply_patch(headers, body, current)?;
+            // Identity is not patchable.
+            current["metadata"]["name"] = before["metadata"]["name"].clone();
+            current["metadata"]["uid"] = before["metadata"]["uid"].clone();
+            current["status"] = before["status"].clone();
+            Ok(())
+        },
+    )?;
+    Ok(bytes_response(
+        StatusCode::OK,
+        "application/json",
+        stored.json.clone(),
+    ))
 }
 
 fn delete(shared: &Shared, path: &ResourcePath, query: &Query) -> Result<Response, ApiError> {
@@ -294,9 +440,21 @@ fn delete(shared: &Shared, path: &ResourcePath, query: &Query) -> Result<Respons
             }
             Ok(())
         })?;
-        shared.cluster.kubelet.delete_pod(namespace_of(path), name_of(path), Duration::from_secs(grace));
-        return Ok(bytes_response(StatusCode::OK, "application/json", stored.json.clone()));
+        shared.cluster.kubelet.delete_pod(
+            namespace_of(path),
+            name_of(path),
+            Duration::from_secs(grace),
+        );
+        return Ok(bytes_response(
+            StatusCode::OK,
+            "application/json",
+            stored.json.clone(),
+        ));
     }
     let removed = store.delete(resource, namespace_of(path), name_of(path))?;
-    Ok(bytes_response(StatusCode::OK, "application/json", removed.json.clone()))
+    Ok(bytes_response(
+        StatusCode::OK,
+        "application/json",
+        removed.json.clone(),
+    ))
 }

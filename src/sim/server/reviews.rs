@@ -19,11 +19,21 @@ use super::rest::{selected, selectors};
 use super::{Caller, Shared, body_bytes, json_response};
 use crate::model::quantity::{format_cpu_quantity, format_memory_quantity};
 
-pub async fn create(shared: &Arc<Shared>, caller: &Caller, path: &ResourcePath, request: Request) -> Result<Response, ApiError> {
+pub async fn create(
+    shared: &Arc<Shared>,
+    caller: &Caller,
+    path: &ResourcePath,
+    request: Request,
+) -> Result<Response, ApiError> {
     let (headers, body) = body_bytes(request).await?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
     let review: Value = if content_type.starts_with("application/vnd.kubernetes.protobuf") {
-        protobuf::decode_review(&body).map_err(|error| ApiError::bad_request(format!("failed to decode protobuf body: {error}")))?
+        protobuf::decode_review(&body).map_err(|error| {
+            ApiError::bad_request(format!("failed to decode protobuf body: {error}"))
+        })?
     } else {
         super::decode_body(&headers, &body)?
     };
@@ -37,28 +47,56 @@ pub async fn create(shared: &Arc<Shared>, caller: &Caller, path: &ResourcePath, 
     Ok(json_response(StatusCode::CREATED, &answer))
 }
 
-pub fn metrics(shared: &Arc<Shared>, path: &ResourcePath, query: &Query) -> Result<Response, ApiError> {
+pub fn metrics(
+    shared: &Arc<Shared>,
+    path: &ResourcePath,
+    query: &Query,
+) -> Result<Response, ApiError> {
     let store = &shared.cluster.store;
     match path.resource.plural {
         "pods" => {
             let (labels, fields) = selectors(&PODS, query)?;
-            let labels_of = |namespace: &str, name: &str| store.get(&PODS, namespace, name).map(|o| o.labels.clone());
+            let labels_of = |namespace: &str, name: &str| {
+                store.get(&PODS, namespace, name).map(|o| o.labels.clone())
+            };
             let wanted = |namespace: &str, name: &str| {
-                store.get(&PODS, namespace, name).is_some_and(|object| selected(&object, &labels, &fields))
+                store
+                    .get(&PODS, namespace, name)
+                    .is_some_and(|object| selected(&object, &labels, &fields))
             };
             let mut items: Vec<Value> = shared
                 .cluster
                 .kubelet
                 .pod_metrics(path.namespace.as_deref(), &labels_of)
                 .into_iter()
-                .filter(|item| wanted(item["metadata"]["namespace"].as_str().unwrap_or_default(), item["metadata"]["name"].as_str().unwrap_or_default()))
+                .filter(|item| {
+                    wanted(
+                        item["metadata"]["namespace"].as_str().unwrap_or_default(),
+                        item["metadata"]["name"].as_str().unwrap_or_default(),
+                    )
+                })
                 .collect();
             if let Some(name) = &path.name {
-                let item = items.into_iter().find(|i| i["metadata"]["name"] == *name.as_str()).ok_or_else(|| ApiError::not_found("metrics.k8s.io", "pods", name))?;
+                let item = items
+                    .into_iter()
+                    .find(|i| i["metadata"]["name"] == *name.as_str())
+                    .ok_or_else(|| ApiError::not_found("metrics.k8s.io", "pods", name))?;
                 return Ok(json_response(StatusCode::OK, &item));
             }
-            items.sort_by(|a, b| (a["metadata"]["namespace"].as_str(), a["metadata"]["name"].as_str()).cmp(&(b["metadata"]["namespace"].as_str(), b["metadata"]["name"].as_str())));
-            Ok(json_response(StatusCode::OK, &json!({"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items})))
+            items.sort_by(|a, b| {
+                (
+                    a["metadata"]["namespace"].as_str(),
+                    a["metadata"]["name"].as_str(),
+                )
+                    .cmp(&(
+                        b["metadata"]["namespace"].as_str(),
+                        b["metadata"]["name"].as_str(),
+                    ))
+            });
+            Ok(json_response(
+                StatusCode::OK,
+                &json!({"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items}),
+            ))
         }
         _ => {
             let usage = shared.cluster.kubelet.node_usage();
@@ -79,10 +117,16 @@ pub fn metrics(shared: &Arc<Shared>, path: &ResourcePath, query: &Query) -> Resu
                 })
                 .collect();
             if let Some(name) = &path.name {
-                let item = items.into_iter().next().ok_or_else(|| ApiError::not_found("metrics.k8s.io", "nodes", name))?;
+                let item = items
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| ApiError::not_found("metrics.k8s.io", "nodes", name))?;
                 return Ok(json_response(StatusCode::OK, &item));
             }
-            Ok(json_response(StatusCode::OK, &json!({"kind": "NodeMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items})))
+            Ok(json_response(
+                StatusCode::OK,
+                &json!({"kind": "NodeMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {}, "items": items}),
+            ))
         }
     }
 }

@@ -38,12 +38,23 @@ impl Filter {
     }
 
     fn selects(&self, object: &StoredObject) -> bool {
-        self.matches(object) && self.namespace.as_ref().is_none_or(|n| *n == object.namespace) && selected(object, &self.labels, &self.fields)
+        self.matches(object)
+            && self
+                .namespace
+                .as_ref()
+                .is_none_or(|n| *n == object.namespace)
+            && selected(object, &self.labels, &self.fields)
     }
 }
 
 fn invalid(message: &str) -> ApiError {
-    ApiError::invalid("meta.k8s.io", "ListOptions", "", format!("ListOptions.meta.k8s.io \"\" is invalid: {message}"), vec![json!({"reason": "FieldValueForbidden", "message": message})])
+    ApiError::invalid(
+        "meta.k8s.io",
+        "ListOptions",
+        "",
+        format!("ListOptions.meta.k8s.io \"\" is invalid: {message}"),
+        vec![json!({"reason": "FieldValueForbidden", "message": message})],
+    )
 }
 
 struct Encoder {
@@ -59,7 +70,13 @@ impl Encoder {
         buffer.put_slice(event_type.as_bytes());
         buffer.put_slice(b"\",\"object\":");
         let rendered = if self.table {
-            table::table(self.resource, &[Arc::new(clone_object(object))], object.resource_version, None, !self.headers_sent)
+            table::table(
+                self.resource,
+                &[Arc::new(clone_object(object))],
+                object.resource_version,
+                None,
+                !self.headers_sent,
+            )
         } else {
             None
         };
@@ -96,43 +113,98 @@ fn clone_object(object: &StoredObject) -> StoredObject {
     }
 }
 
-pub fn serve(shared: &Arc<Shared>, path: &ResourcePath, query: &Query, wants_table: bool) -> Result<Response, ApiError> {
+pub fn serve(
+    shared: &Arc<Shared>,
+    path: &ResourcePath,
+    query: &Query,
+    wants_table: bool,
+) -> Result<Response, ApiError> {
     let resource = path.resource;
-    let send_initial = query.get("sendInitialEvents").map(|v| v == "true" || v == "1");
+    let send_initial = query
+        .get("sendInitialEvents")
+        .map(|v| v == "true" || v == "1");
     let version_match = query.get("resourceVersionMatch").filter(|v| !v.is_empty());
     match (send_initial, version_match) {
         (Some(_), Some("NotOlderThan")) => {}
-        (Some(_), _) => return Err(invalid("sendInitialEvents: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan")),
-        (None, Some(_)) => return Err(invalid("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")),
+        (Some(_), _) => {
+            return Err(invalid(
+                "sendInitialEvents: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(invalid(
+                "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+            ));
+        }
         (None, None) => {}
     }
     let (labels, fields) = selectors(resource, query)?;
     let mut fields = fields;
     if let Some(name) = &path.name {
-        fields = super::super::selector::FieldSelector::parse(&format!("metadata.name={name}"), &["metadata.name"]).map_err(ApiError::bad_request)?;
+        fields = super::super::selector::FieldSelector::parse(
+            &format!("metadata.name={name}"),
+            &["metadata.name"],
+        )
+        .map_err(ApiError::bad_request)?;
     }
-    let filter = Filter { namespace: path.namespace.clone(), labels, fields, resource };
-    let requested = match query.get("resourceVersion").filter(|v| !v.is_empty()) {
-        None | Some("0") => None,
-        Some(text) => Some(text.parse::<u64>().map_err(|_| ApiError::bad_request(format!("invalid resource version \"{text}\"")))?),
+    let filter = Filter {
+        namespace: path.namespace.clone(),
+        labels,
+        fields,
+        resource,
     };
+    let requested =
+        match query.get("resourceVersion").filter(|v| !v.is_empty()) {
+            None | Some("0") => None,
+            Some(text) => Some(text.parse::<u64>().map_err(|_| {
+                ApiError::bad_request(format!("invalid resource version \"{text}\""))
+            })?),
+        };
     let initial_events = send_initial == Some(true);
     let from = if initial_events { None } else { requested };
-    let timeout = query.integer("timeoutSeconds")?.filter(|t| *t > 0).map_or(Duration::from_secs(1800), |t| Duration::from_secs(t as u64));
+    let timeout = query
+        .integer("timeoutSeconds")?
+        .filter(|t| *t > 0)
+        .map_or(Duration::from_secs(1800), |t| Duration::from_secs(t as u64));
     let bookmarks = query.flag("allowWatchBookmarks");
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(256);
-    let mut encoder = Encoder { resource, table: wants_table, headers_sent: false };
+    let mut encoder = Encoder {
+        resource,
+        table: wants_table,
+        headers_sent: false,
+    };
     match shared.cluster.store.watch(resource, from) {
-        Err(WatchRefusal::TooNew { requested, current }) => return Err(ApiError::too_large_resource_version(requested, current)),
+        Err(WatchRefusal::TooNew { requested, current }) => {
+            return Err(ApiError::too_large_resource_version(requested, current));
+        }
         Err(WatchRefusal::TooOld { requested, oldest }) => {
-            let event = json!({"type": "ERROR", "object": too_old_resource_version(requested, oldest)});
+            let event =
+                json!({"type": "ERROR", "object": too_old_resource_version(requested, oldest)});
             let _ = sender.try_send(Ok(Bytes::from(format!("{event}\n"))));
         }
         Ok(start) => {
-            let drop_after = shared.cluster.scenario.faults.drop_watches_every_seconds.map(Duration::from_secs_f64);
+            let drop_after = shared
+                .cluster
+                .scenario
+                .faults
+                .drop_watches_every_seconds
+                .map(Duration::from_secs_f64);
             let generation = shared.generation.subscribe();
             tokio::spawn(async move {
-                let result = run(start, filter, &mut encoder, &sender, Settings { timeout, bookmarks, initial_events, drop_after }, generation).await;
+                let result = run(
+                    start,
+                    filter,
+                    &mut encoder,
+                    &sender,
+                    Settings {
+                        timeout,
+                        bookmarks,
+                        initial_events,
+                        drop_after,
+                    },
+                    generation,
+                )
+                .await;
                 if let Err(error) = result {
                     let _ = sender.send(Err(error)).await;
                 }
@@ -141,8 +213,14 @@ pub fn serve(shared: &Arc<Shared>, path: &ResourcePath, query: &Query, wants_tab
     }
     let mut response = Response::new(Body::from_stream(ReceiverStream::new(receiver)));
     *response.status_mut() = StatusCode::OK;
-    response.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache, private"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-cache, private"),
+    );
     Ok(response)
 }
 
@@ -156,11 +234,26 @@ struct Settings {
 type Sender = mpsc::Sender<Result<Bytes, std::io::Error>>;
 
 async fn send(sender: &Sender, bytes: Bytes) -> Result<(), std::io::Error> {
-    sender.send(Ok(bytes)).await.map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "watcher went away"))
+    sender
+        .send(Ok(bytes))
+        .await
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "watcher went away"))
 }
 
-async fn run(start: WatchStart, filter: Filter, encoder: &mut Encoder, sender: &Sender, settings: Settings, mut generation: tokio::sync::watch::Receiver<u64>) -> Result<(), std::io::Error> {
-    let WatchStart { replay, initial, mut live, resource_version } = start;
+async fn run(
+    start: WatchStart,
+    filter: Filter,
+    encoder: &mut Encoder,
+    sender: &Sender,
+    settings: Settings,
+    mut generation: tokio::sync::watch::Receiver<u64>,
+) -> Result<(), std::io::Error> {
+    let WatchStart {
+        replay,
+        initial,
+        mut live,
+        resource_version,
+    } = start;
     let mut last = resource_version;
     for object in initial.iter().filter(|o| filter.selects(o)) {
         send(sender, encoder.event("ADDED", object)).await?;
@@ -175,7 +268,8 @@ async fn run(start: WatchStart, filter: Filter, encoder: &mut Encoder, sender: &
     }
     let deadline = tokio::time::Instant::now() + settings.timeout;
     let cut_at = settings.drop_after.map(|d| tokio::time::Instant::now() + d);
-    let mut bookmark = tokio::time::interval_at(tokio::time::Instant::now() + BOOKMARK_EVERY, BOOKMARK_EVERY);
+    let mut bookmark =
+        tokio::time::interval_at(tokio::time::Instant::now() + BOOKMARK_EVERY, BOOKMARK_EVERY);
     loop {
         tokio::select! {
             _ = tokio::time::sleep_until(deadline) => return Ok(()),
@@ -204,7 +298,11 @@ async fn run(start: WatchStart, filter: Filter, encoder: &mut Encoder, sender: &
     }
 }
 
-fn encode_change(encoder: &mut Encoder, filter: &Filter, event: &super::super::store::WatchEvent) -> Option<Bytes> {
+fn encode_change(
+    encoder: &mut Encoder,
+    filter: &Filter,
+    event: &super::super::store::WatchEvent,
+) -> Option<Bytes> {
     if !filter.matches(&event.object) {
         return None;
     }
