@@ -89,6 +89,11 @@ impl SimServer {
         format!("https://{}", self.address)
     }
 
+    /// How many requests the server has answered.
+    pub fn request_count(&self) -> u64 {
+        self.shared.requests.load(Ordering::Relaxed)
+    }
+
     pub fn cluster(&self) -> &Cluster {
         &self.shared.cluster
     }
