@@ -25,13 +25,37 @@ async fn get_pods_prints_kubectl_columns_and_states() {
         })
         .await
         .unwrap_or_else(|| panic!("kubectl {version} never showed a crash loop"));
-        let header: Vec<&str> = seen.lines().next().unwrap_or_default().split_whitespace().collect();
-        assert_eq!(header, ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"], "kubectl {version}");
-        for expected in ["ImagePullBackOff", "CreateContainerConfigError", "Pending", "storefront-", "0/1"] {
-            assert!(seen.contains(expected), "kubectl {version}: {expected} missing in\n{seen}");
+        let header: Vec<&str> = seen
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
+        assert_eq!(
+            header,
+            ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            "kubectl {version}"
+        );
+        for expected in [
+            "ImagePullBackOff",
+            "CreateContainerConfigError",
+            "Pending",
+            "storefront-",
+            "0/1",
+        ] {
+            assert!(
+                seen.contains(expected),
+                "kubectl {version}: {expected} missing in\n{seen}"
+            );
         }
-        let crash_line = seen.lines().find(|l| l.contains("CrashLoopBackOff")).unwrap_or_default();
-        assert!(crash_line.contains(" ago)"), "restarts carry their age: {crash_line}");
+        let crash_line = seen
+            .lines()
+            .find(|l| l.contains("CrashLoopBackOff"))
+            .unwrap_or_default();
+        assert!(
+            crash_line.contains(" ago)"),
+            "restarts carry their age: {crash_line}"
+        );
     }
 }
 
@@ -44,9 +68,19 @@ async fn get_pods_watch_streams_changes() {
         let output = run(command).await;
         let text = stdout(&output);
         let flaky: Vec<&str> = text.lines().filter(|l| l.starts_with("flaky ")).collect();
-        assert!(flaky.len() >= 2, "kubectl {version}: the watch showed no change of flaky:\n{text}\n{}", stderr(&output));
-        let statuses: std::collections::BTreeSet<&str> = flaky.iter().filter_map(|l| l.split_whitespace().nth(2)).collect();
-        assert!(statuses.len() >= 2, "kubectl {version}: flaky never changed status: {flaky:?}");
+        assert!(
+            flaky.len() >= 2,
+            "kubectl {version}: the watch showed no change of flaky:\n{text}\n{}",
+            stderr(&output)
+        );
+        let statuses: std::collections::BTreeSet<&str> = flaky
+            .iter()
+            .filter_map(|l| l.split_whitespace().nth(2))
+            .collect();
+        assert!(
+            statuses.len() >= 2,
+            "kubectl {version}: flaky never changed status: {flaky:?}"
+        );
     }
 }
 
@@ -61,12 +95,22 @@ async fn logs_previous_container_and_errors() {
     })
     .await
     .expect("a previous instance appears after the first crash");
-    assert!(previous.trim_end().ends_with("fatal: lost connection to queue"), "{previous}");
+    assert!(
+        previous
+            .trim_end()
+            .ends_with("fatal: lost connection to queue"),
+        "{previous}"
+    );
     for version in VERSIONS {
         let mut command = sim.kubectl(version, "admin");
         command.args(["logs", "-n", "shop", "web-with-sidecars", "-c", "migrate"]);
         let output = run(command).await;
-        assert_eq!(stdout(&output), "applying migration 0042_orders_index\nmigrations complete\n", "kubectl {version}: {}", stderr(&output));
+        assert_eq!(
+            stdout(&output),
+            "applying migration 0042_orders_index\nmigrations complete\n",
+            "kubectl {version}: {}",
+            stderr(&output)
+        );
 
         let mut command = sim.kubectl(version, "admin");
         command.args(["logs", "-n", "shop", "chatty", "--previous"]);
@@ -79,16 +123,34 @@ async fn logs_previous_container_and_errors() {
         let output = run(command).await;
         let lines: Vec<String> = stdout(&output).lines().map(str::to_string).collect();
         assert_eq!(lines.len(), 3, "kubectl {version}: {lines:?}");
-        assert!(lines.iter().all(|l| l.len() > 31 && &l[4..5] == "-" && &l[29..31] == "Z " && l.contains("seq=")), "{lines:?}");
+        assert!(
+            lines.iter().all(|l| l.len() > 31
+                && &l[4..5] == "-"
+                && &l[29..31] == "Z "
+                && l.contains("seq=")),
+            "{lines:?}"
+        );
     }
     // The server's own error for a container that does not exist (kubectl checks
     // -c itself, so ask the API directly through `get --raw`).
     let mut command = sim.kubectl("1.33", "admin");
-    command.args(["get", "--raw", "/api/v1/namespaces/shop/pods/web-with-sidecars/log?container=nope"]);
+    command.args([
+        "get",
+        "--raw",
+        "/api/v1/namespaces/shop/pods/web-with-sidecars/log?container=nope",
+    ]);
     let output = run(command).await;
-    assert!(stderr(&output).contains("container nope is not valid for pod web-with-sidecars"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("container nope is not valid for pod web-with-sidecars"),
+        "{}",
+        stderr(&output)
+    );
     let mut command = sim.kubectl("1.33", "admin");
-    command.args(["get", "--raw", "/api/v1/namespaces/shop/pods/web-with-sidecars/log"]);
+    command.args([
+        "get",
+        "--raw",
+        "/api/v1/namespaces/shop/pods/web-with-sidecars/log",
+    ]);
     let output = run(command).await;
     assert!(
         stderr(&output).contains("a container name must be specified for pod web-with-sidecars, choose one of: [migrate mesh-proxy gateway log-shipper]"),
@@ -102,16 +164,33 @@ async fn auth_can_i_allows_and_denies() {
     let sim = start(fast_demo(1.0)).await;
     for version in VERSIONS {
         let cases = [
-            (["auth", "can-i", "list", "pods", "-n", "team-a"], "yes", true),
+            (
+                ["auth", "can-i", "list", "pods", "-n", "team-a"],
+                "yes",
+                true,
+            ),
             (["auth", "can-i", "list", "pods", "-n", "shop"], "no", false),
-            (["auth", "can-i", "get", "pods/log", "-n", "team-a"], "yes", true),
-            (["auth", "can-i", "list", "nodes", "-n", "team-a"], "no", false),
+            (
+                ["auth", "can-i", "get", "pods/log", "-n", "team-a"],
+                "yes",
+                true,
+            ),
+            (
+                ["auth", "can-i", "list", "nodes", "-n", "team-a"],
+                "no",
+                false,
+            ),
         ];
         for (args, answer, success) in cases {
             let mut command = sim.kubectl(version, "viewer");
             command.args(args);
             let output = run(command).await;
-            assert_eq!(stdout(&output).trim(), answer, "kubectl {version} {args:?}: {}", stderr(&output));
+            assert_eq!(
+                stdout(&output).trim(),
+                answer,
+                "kubectl {version} {args:?}: {}",
+                stderr(&output)
+            );
             assert_eq!(output.status.success(), success);
         }
         let mut command = sim.kubectl(version, "viewer");
@@ -139,9 +218,15 @@ async fn top_pod_and_describe_pod() {
         .await
         .unwrap_or_else(|| panic!("kubectl {version} top pod never answered"));
         assert!(text.starts_with("NAME"), "kubectl {version}: {text}");
-        let storefront = text.lines().find(|l| l.starts_with("storefront-")).expect("a storefront row");
+        let storefront = text
+            .lines()
+            .find(|l| l.starts_with("storefront-"))
+            .expect("a storefront row");
         let cells: Vec<&str> = storefront.split_whitespace().collect();
-        assert!(cells[1].ends_with('m') && cells[2].ends_with("Mi"), "{storefront}");
+        assert!(
+            cells[1].ends_with('m') && cells[2].ends_with("Mi"),
+            "{storefront}"
+        );
     }
     let described = eventually(Duration::from_secs(20), || async {
         let mut command = sim.kubectl("1.33", "admin");
@@ -151,8 +236,18 @@ async fn top_pod_and_describe_pod() {
     })
     .await
     .expect("describe shows the back-off events");
-    for expected in ["Last State:     Terminated", "Exit Code:    2", "Events:", "Scheduled", "Started", "Back-off restarting failed container app in pod flaky_team-a("] {
-        assert!(described.contains(expected), "{expected} missing in\n{described}");
+    for expected in [
+        "Last State:     Terminated",
+        "Exit Code:    2",
+        "Events:",
+        "Scheduled",
+        "Started",
+        "Back-off restarting failed container app in pod flaky_team-a(",
+    ] {
+        assert!(
+            described.contains(expected),
+            "{expected} missing in\n{described}"
+        );
     }
 }
 
@@ -160,20 +255,37 @@ async fn top_pod_and_describe_pod() {
 async fn apply_creates_a_pod() {
     let sim = start(fast_demo(10.0)).await;
     for (index, version) in ["1.30", "1.33"].into_iter().enumerate() {
-        let manifest = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: applied-{index}\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n");
+        let manifest = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: applied-{index}\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n"
+        );
         let path = common::write(sim.dir.path(), &format!("pod-{index}.yaml"), &manifest);
         let mut command = sim.kubectl(version, "admin");
         command.arg("apply").arg("-f").arg(&path);
         let output = run(command).await;
-        assert_eq!(stdout(&output).trim(), format!("pod/applied-{index} created"), "kubectl {version}: {}", stderr(&output));
+        assert_eq!(
+            stdout(&output).trim(),
+            format!("pod/applied-{index} created"),
+            "kubectl {version}: {}",
+            stderr(&output)
+        );
         let running = eventually(Duration::from_secs(10), || async {
             let mut command = sim.kubectl(version, "admin");
-            command.args(["get", "pod", "-n", "shop", &format!("applied-{index}"), "--no-headers"]);
+            command.args([
+                "get",
+                "pod",
+                "-n",
+                "shop",
+                &format!("applied-{index}"),
+                "--no-headers",
+            ]);
             let text = stdout(&run(command).await);
             text.contains("Running").then_some(text)
         })
         .await;
-        assert!(running.is_some(), "kubectl {version}: the applied pod never ran");
+        assert!(
+            running.is_some(),
+            "kubectl {version}: the applied pod never ran"
+        );
     }
 }
 
@@ -183,7 +295,16 @@ async fn debug_attaches_a_shell_to_an_ephemeral_container() {
     for version in ["1.30", "1.33"] {
         let mut command = sim.kubectl(version, "admin");
         command
-            .args(["debug", "-it", "-n", "team-a", "worker", "--image=busybox", "--target=app", "--profile=general"])
+            .args([
+                "debug",
+                "-it",
+                "-n",
+                "team-a",
+                "worker",
+                "--image=busybox",
+                "--target=app",
+                "--profile=general",
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -198,10 +319,26 @@ async fn debug_attaches_a_shell_to_an_ephemeral_container() {
         .await
         .expect("joins");
         let text = stdout(&output);
-        assert!(text.contains("hello from worker"), "kubectl {version}: {text}\n{}", stderr(&output));
-        assert!(!stderr(&output).contains("falling back to streaming logs"), "kubectl {version}: {}", stderr(&output));
+        assert!(
+            text.contains("hello from worker"),
+            "kubectl {version}: {text}\n{}",
+            stderr(&output)
+        );
+        assert!(
+            !stderr(&output).contains("falling back to streaming logs"),
+            "kubectl {version}: {}",
+            stderr(&output)
+        );
     }
     let mut command = sim.kubectl("1.33", "admin");
-    command.args(["get", "pod", "-n", "team-a", "worker", "-o", "jsonpath={.status.ephemeralContainerStatuses[*].state.terminated.exitCode}"]);
+    command.args([
+        "get",
+        "pod",
+        "-n",
+        "team-a",
+        "worker",
+        "-o",
+        "jsonpath={.status.ephemeralContainerStatuses[*].state.terminated.exitCode}",
+    ]);
     assert_eq!(stdout(&run(command).await), "3 3");
 }

@@ -177,10 +177,9 @@ pub fn apply_pod_defaults(pod: &mut Value) {
     if pod["metadata"]
         .get("labels")
         .is_some_and(|labels| labels.as_object().is_some_and(Map::is_empty))
+        && let Some(metadata) = pod["metadata"].as_object_mut()
     {
-        if let Some(metadata) = pod["metadata"].as_object_mut() {
-            metadata.remove("labels");
-        }
+        metadata.remove("labels");
     }
 }
 

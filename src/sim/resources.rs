@@ -413,7 +413,7 @@ pub fn aggregated(core: bool, discovery_version: &str) -> Value {
         .into_iter()
         .map(|(group, version)| {
             let resources: Vec<Value> = in_group_version(group, version)
-                .map(|resource| aggregated_resource(resource))
+                .map(aggregated_resource)
                 .collect();
             let metadata = if group.is_empty() {
                 json!({"creationTimestamp": null})

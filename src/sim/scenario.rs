@@ -429,13 +429,13 @@ fn check_template(template: &PodTemplate, at: &str) -> Result<(), String> {
         ));
     }
     for container in template.init_containers.iter().chain(&template.containers) {
-        if let Behavior::MemoryLeak { .. } = container.behavior {
-            if container.limits.memory.is_none() {
-                return Err(format!(
-                    "{at}.containers[{}].limits.memory: a memoryLeak needs a memory limit",
-                    container.name
-                ));
-            }
+        if let Behavior::MemoryLeak { .. } = container.behavior
+            && container.limits.memory.is_none()
+        {
+            return Err(format!(
+                "{at}.containers[{}].limits.memory: a memoryLeak needs a memory limit",
+                container.name
+            ));
         }
     }
     Ok(())

@@ -329,12 +329,12 @@ impl Store {
             (Some(_), _) => EventType::Modified,
             (None, _) => EventType::Added,
         };
-        if let Some(existing) = &existing {
-            if let Ok(old) = existing.value() {
-                for field in ["uid", "creationTimestamp"] {
-                    if value["metadata"].get(field).is_none_or(Value::is_null) {
-                        value["metadata"][field] = old["metadata"][field].clone();
-                    }
+        if let Some(existing) = &existing
+            && let Ok(old) = existing.value()
+        {
+            for field in ["uid", "creationTimestamp"] {
+                if value["metadata"].get(field).is_none_or(Value::is_null) {
+                    value["metadata"][field] = old["metadata"][field].clone();
                 }
             }
         }
@@ -442,10 +442,10 @@ impl Store {
         };
         let mut scanned_after_page = 0usize;
         for (key, object) in map.range((lower, std::ops::Bound::Unbounded)) {
-            if let Some(namespace) = namespace {
-                if key.0 != namespace {
-                    break;
-                }
+            if let Some(namespace) = namespace
+                && key.0 != namespace
+            {
+                break;
             }
             if request.filter.is_some_and(|filter| !filter(object)) {
                 continue;

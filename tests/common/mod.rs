@@ -26,25 +26,39 @@ pub fn fast_demo(speed: f64) -> Scenario {
 
 pub async fn start(scenario: Scenario) -> Sim {
     let cluster = Cluster::build(scenario).expect("the cluster builds");
-    let server = SimServer::start(cluster, "127.0.0.1:0".parse().expect("address")).await.expect("the server starts");
+    let server = SimServer::start(cluster, "127.0.0.1:0".parse().expect("address"))
+        .await
+        .expect("the server starts");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let kubeconfig = dir.path().join("kubeconfig");
     std::fs::write(&kubeconfig, server.kubeconfig()).expect("the kubeconfig is written");
     std::fs::create_dir_all(dir.path().join("home")).expect("home");
-    Sim { server, dir, kubeconfig }
+    Sim {
+        server,
+        dir,
+        kubeconfig,
+    }
 }
 
 /// Where the versioned kubectl binaries live (`kubectl.1.27` … `kubectl.1.33`).
 pub fn kubectl_path(version: &str) -> PathBuf {
-    let kubectl = which("kubectl").expect("kubectl is on PATH (every machine has the versioned binaries beside it)");
+    let kubectl = which("kubectl")
+        .expect("kubectl is on PATH (every machine has the versioned binaries beside it)");
     let real = std::fs::canonicalize(&kubectl).expect("kubectl resolves");
-    let path = real.parent().expect("a directory").join(format!("kubectl.{version}"));
+    let path = real
+        .parent()
+        .expect("a directory")
+        .join(format!("kubectl.{version}"));
     assert!(path.exists(), "{} is missing", path.display());
     path
 }
 
 fn which(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join(name)).find(|p| p.is_file()))
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
 }
 
 impl Sim {
@@ -70,7 +84,9 @@ impl Sim {
 
 /// Run a blocking command off the async runtime.
 pub async fn run(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().expect("the command runs")).await.expect("the task joins")
+    tokio::task::spawn_blocking(move || command.output().expect("the command runs"))
+        .await
+        .expect("the task joins")
 }
 
 pub fn stdout(output: &Output) -> String {
@@ -103,4 +119,18 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("a file is written");
     path
+}
+
+/// A kube-rs client for one context of the simulated cluster.
+pub async fn client(sim: &Sim, context: &str) -> kube::Client {
+    let kubeconfig = kube::config::Kubeconfig::from_yaml(&sim.server.kubeconfig())
+        .expect("the kubeconfig parses");
+    let options = kube::config::KubeConfigOptions {
+        context: Some(context.to_string()),
+        ..Default::default()
+    };
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .expect("the context loads");
+    kube::Client::try_from(config).expect("a client")
 }

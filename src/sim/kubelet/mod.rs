@@ -49,6 +49,9 @@ pub struct ContainerView {
 
 type PodKey = (String, String);
 
+/// Looks up a pod's labels by namespace and name.
+pub type LabelsOf<'a> = dyn Fn(&str, &str) -> Option<BTreeMap<String, String>> + 'a;
+
 struct Inner {
     pods: HashMap<PodKey, PodRuntime>,
     events: EventRecorder,
@@ -517,11 +520,7 @@ impl Kubelet {
     }
 
     /// PodMetrics objects for running pods (in one namespace, or all).
-    pub fn pod_metrics(
-        &self,
-        namespace: Option<&str>,
-        labels_of: &dyn Fn(&str, &str) -> Option<BTreeMap<String, String>>,
-    ) -> Vec<Value> {
+    pub fn pod_metrics(&self, namespace: Option<&str>, labels_of: &LabelsOf) -> Vec<Value> {
         let inner = lock(&self.inner);
         let now = Instant::now();
         let timestamp = rfc3339(jiff::Timestamp::now());

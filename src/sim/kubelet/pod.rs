@@ -196,11 +196,11 @@ impl PodRuntime {
     /// Begin the next init container once those before it are done, and the
     /// regular containers once every init container is.
     fn start_ready(&mut self, now: Instant, speed: f64, effects: &mut Vec<PodEffect>) {
-        if let Some(index) = self.init.iter().position(|c| !c.begun) {
-            if self.init[..index].iter().all(init_finished) {
-                let produced = self.init[index].begin(now, speed);
-                self.collect(effects, Role::Init, index, produced);
-            }
+        if let Some(index) = self.init.iter().position(|c| !c.begun)
+            && self.init[..index].iter().all(init_finished)
+        {
+            let produced = self.init[index].begin(now, speed);
+            self.collect(effects, Role::Init, index, produced);
         }
         if self.init_done() {
             for index in 0..self.containers.len() {

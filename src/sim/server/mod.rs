@@ -247,10 +247,10 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         Ok(caller) => caller,
         Err(error) => return error.into_response(),
     };
-    if let Route::Resource(_) = route {
-        if let Some(error) = injected_fault(&shared).await {
-            return error.into_response();
-        }
+    if let Route::Resource(_) = route
+        && let Some(error) = injected_fault(&shared).await
+    {
+        return error.into_response();
     }
     let query = Query::parse(request.uri().query());
     let result = match route {
@@ -288,13 +288,13 @@ async fn injected_fault(shared: &Shared) -> Option<ApiError> {
     }
     if faults
         .throttle_every_nth_request
-        .is_some_and(|n| n > 0 && count % n == 0)
+        .is_some_and(|n| n > 0 && count.is_multiple_of(n))
     {
         return Some(ApiError::too_many_requests(faults.retry_after_seconds));
     }
     if faults
         .error_every_nth_request
-        .is_some_and(|n| n > 0 && count % n == 0)
+        .is_some_and(|n| n > 0 && count.is_multiple_of(n))
     {
         return Some(ApiError::internal(
             "injected fault: etcdserver: request timed out",
@@ -338,11 +338,7 @@ async fn resource(
         resource: path.resource.plural.to_string(),
         subresource: subresource.clone(),
         namespace: path.namespace.clone().unwrap_or_default(),
-        name: if path.resource.plural == "namespaces" && path.namespace.is_none() {
-            path.name.clone().unwrap_or_default()
-        } else {
-            path.name.clone().unwrap_or_default()
-        },
+        name: path.name.clone().unwrap_or_default(),
     };
     shared
         .cluster

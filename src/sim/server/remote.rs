@@ -189,7 +189,8 @@ async fn run(shared: Arc<Shared>, session: Session, mut socket: WebSocket) {
         return;
     }
     let context = context(&session);
-    if !session.attach && !(is_shell(&session.command) && session.stdin) {
+    let interactive = is_shell(&session.command) && session.stdin;
+    if !session.attach && !interactive {
         let output = run_command(&context, &session.command);
         if output.exit_code == 127
             && String::from_utf8_lossy(&output.stderr).contains("OCI runtime exec failed")

@@ -75,16 +75,16 @@ fn get(shared: &Shared, path: &ResourcePath, wants_table: bool) -> Result<Respon
         .store
         .get(resource, namespace_of(path), name_of(path))
         .ok_or_else(|| ApiError::not_found(resource.group, resource.plural, name_of(path)))?;
-    if wants_table {
-        if let Some(value) = table::table(
+    if wants_table
+        && let Some(value) = table::table(
             resource,
             std::slice::from_ref(&object),
             object.resource_version,
             None,
             true,
-        ) {
-            return Ok(json_response(StatusCode::OK, &value));
-        }
+        )
+    {
+        return Ok(json_response(StatusCode::OK, &value));
     }
     Ok(bytes_response(
         StatusCode::OK,
@@ -188,16 +188,16 @@ fn list(
             filter: filtered.then_some(&filter as &dyn Fn(&StoredObject) -> bool),
         },
     )?;
-    if wants_table {
-        if let Some(value) = table::table(
+    if wants_table
+        && let Some(value) = table::table(
             resource,
             &page.items,
             page.resource_version,
             page.continue_token.as_deref(),
             true,
-        ) {
-            return Ok(json_response(StatusCode::OK, &value));
-        }
+        )
+    {
+        return Ok(json_response(StatusCode::OK, &value));
     }
     let mut metadata = json!({"resourceVersion": page.resource_version.to_string()});
     if let Some(token) = &page.continue_token {
@@ -271,17 +271,17 @@ fn create(
     let resource = path.resource;
     let mut value = decode_body(headers, body)?;
     check_identity(path, &mut value)?;
-    if value["metadata"]["name"].as_str().is_none_or(str::is_empty) {
-        if let Some(prefix) = value["metadata"]["generateName"].as_str() {
-            let name = format!(
-                "{prefix}{}",
-                objects::suffix(
-                    &format!("{prefix}{}", shared.cluster.store.resource_version()),
-                    5
-                )
-            );
-            value["metadata"]["name"] = json!(name);
-        }
+    if value["metadata"]["name"].as_str().is_none_or(str::is_empty)
+        && let Some(prefix) = value["metadata"]["generateName"].as_str()
+    {
+        let name = format!(
+            "{prefix}{}",
+            objects::suffix(
+                &format!("{prefix}{}", shared.cluster.store.resource_version()),
+                5
+            )
+        );
+        value["metadata"]["name"] = json!(name);
     }
     for field in [
         "resourceVersion",
@@ -353,12 +353,11 @@ fn update(
         .cluster
         .store
         .modify(resource, namespace_of(path), &name, |current| {
-            if let Some(given) = value["metadata"]["resourceVersion"].as_str() {
-                if !given.is_empty()
-                    && Some(given) != current["metadata"]["resourceVersion"].as_str()
-                {
-                    return Err(ApiError::conflict(resource.group, resource.plural, &name));
-                }
+            if let Some(given) = value["metadata"]["resourceVersion"].as_str()
+                && !given.is_empty()
+                && Some(given) != current["metadata"]["resourceVersion"].as_str()
+            {
+                return Err(ApiError::conflict(resource.group, resource.plural, &name));
             }
             let status = current["status"].clone();
             *current = value;
