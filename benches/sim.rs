@@ -9,28 +9,41 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::{Api, ListParams, WatchParams};
 use ktriage::sim::resources::PODS;
 use ktriage::sim::scenario::{Scale, Scenario};
 use ktriage::sim::store::ListRequest;
 use ktriage::sim::{Cluster, SimServer};
+use kube::api::{Api, ListParams, WatchParams};
 
 fn resident_megabytes() -> f64 {
     let text = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: f64 = text.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0.0);
+    let pages: f64 = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0.0);
     pages * 4096.0 / 1_048_576.0
 }
 
 fn scaled_scenario() -> Scenario {
     let mut scenario = Scenario::demo().expect("demo parses");
-    scenario.scale = Some(Scale { pods: 50_000, namespaces: 50, nodes: 100 });
+    scenario.scale = Some(Scale {
+        pods: 50_000,
+        namespaces: 50,
+        nodes: 100,
+    });
     scenario
 }
 
 async fn client(server: &SimServer) -> kube::Client {
     let kubeconfig = kube::config::Kubeconfig::from_yaml(&server.kubeconfig()).expect("kubeconfig");
-    let options = kube::config::KubeConfigOptions { context: Some("admin".to_string()), ..Default::default() };
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options).await.expect("config");
+    let options = kube::config::KubeConfigOptions {
+        context: Some("admin".to_string()),
+        ..Default::default()
+    };
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .expect("config");
     kube::Client::try_from(config).expect("client")
 }
 
@@ -46,10 +59,17 @@ fn bench_lists(criterion: &mut Criterion) {
         before,
         resident_megabytes()
     );
-    let server = runtime.block_on(SimServer::start(cluster, "127.0.0.1:0".parse().expect("address"))).expect("server");
+    let server = runtime
+        .block_on(SimServer::start(
+            cluster,
+            "127.0.0.1:0".parse().expect("address"),
+        ))
+        .expect("server");
     let client = runtime.block_on(client(&server));
     let mut group = criterion.benchmark_group("list_50000_pods");
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
     group.bench_function("store_pages_of_500", |bencher| {
         let store = &server.cluster().store;
         bencher.iter(|| {
@@ -57,7 +77,15 @@ fn bench_lists(criterion: &mut Criterion) {
             let mut total = 0;
             loop {
                 let page = store
-                    .list(&PODS, &ListRequest { namespace: None, limit: Some(500), continue_token: token.as_deref(), filter: None })
+                    .list(
+                        &PODS,
+                        &ListRequest {
+                            namespace: None,
+                            limit: Some(500),
+                            continue_token: token.as_deref(),
+                            filter: None,
+                        },
+                    )
                     .expect("page");
                 total += page.items.len();
                 match page.continue_token {
@@ -89,7 +117,9 @@ fn bench_lists(criterion: &mut Criterion) {
     group.finish();
 
     let mut group = criterion.benchmark_group("watch_fan_out");
-    group.sample_size(10).measurement_time(Duration::from_secs(15));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(15));
     for watchers in [10usize, 100] {
         group.bench_function(format!("{watchers}_watchers_100_changes"), |bencher| {
             bencher.iter(|| {

@@ -1,4 +1,7 @@
 //! ktriage: a terminal UI for triaging Kubernetes workloads.
 
+pub mod app;
+pub mod cluster;
 pub mod model;
 pub mod sim;
+pub mod ui;

@@ -5,6 +5,8 @@
 //! plain values, so the TUI and the simulator share one implementation.
 
 pub mod duration;
+pub mod listing;
 pub mod pod_status;
 pub mod quantity;
+pub mod rows;
 pub mod safe_text;

@@ -1,0 +1,15 @@
+//! The state machine: `AppState`, the messages that change it, the effects it
+//! asks for, the command registry and the keymap. Pure: no kube, no sockets,
+//! no drawing; `update` never blocks.
+
+pub mod collection;
+pub mod commands;
+pub mod keymap;
+pub mod msg;
+pub mod palette;
+pub mod state;
+pub mod update;
+
+pub use msg::{ClusterEvent, Effect, Msg};
+pub use state::AppState;
+pub use update::{start, update};

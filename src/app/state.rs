@@ -1,0 +1,347 @@
+//! `AppState`: everything the screen shows, owned by one task and changed
+//! only by `update`. Also the `Listable` impls that say how each kind of row
+//! is keyed, filtered and sorted.
+
+use jiff::Timestamp;
+
+use super::collection::{Collection, Listable, SortKey, text_key, timestamp_key};
+use super::keymap::Keymap;
+use super::msg::PodDetail;
+use crate::model::listing::{ContextRow, NamespaceRow, NodeRow, WorkloadRow};
+use crate::model::rows::{PodRow, Usage};
+use crate::model::safe_text::SafeText;
+
+/// The screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Pods,
+    Workloads,
+    Namespaces,
+    Contexts,
+    Nodes,
+    PodDetail,
+    Yaml,
+}
+
+/// Where the program is pointed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub context: SafeText,
+    pub cluster: SafeText,
+    pub user: SafeText,
+    /// `None`: every namespace.
+    pub namespace: Option<String>,
+    /// The context's own namespace, used when namespaces cannot be listed.
+    pub home_namespace: String,
+    pub read_only: bool,
+}
+
+/// Which pods the pods view shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PodScope {
+    pub label_selector: Option<String>,
+    pub node: Option<String>,
+    /// What the scope is called in the title (`deployment/web`, `node/node-1`).
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlState {
+    pub title: String,
+    pub lines: Vec<SafeText>,
+    pub loading: bool,
+    pub error: Option<SafeText>,
+    pub scroll: usize,
+    pub search: String,
+    pub searching: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailState {
+    pub namespace: String,
+    pub name: String,
+    pub detail: Option<PodDetail>,
+    pub error: Option<SafeText>,
+    pub scroll: usize,
+}
+
+/// The `:` palette.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Palette {
+    pub input: String,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub target: Target,
+    pub contexts: Collection<ContextRow>,
+    pub pods: Collection<PodRow>,
+    pub usage: std::collections::HashMap<(String, String), Usage>,
+    /// `None` until the metrics API answers once; `Some(false)` when it cannot.
+    pub metrics_available: Option<bool>,
+    pub workloads: Collection<WorkloadRow>,
+    pub namespaces: Collection<NamespaceRow>,
+    /// Namespaces known without listing: the context's, other contexts', typed ones.
+    pub namespace_hints: Vec<String>,
+    pub nodes: Collection<NodeRow>,
+    pub pod_scope: PodScope,
+    pub view: View,
+    pub history: Vec<View>,
+    pub detail: Option<DetailState>,
+    pub yaml: Option<YamlState>,
+    pub filter: String,
+    pub filtering: bool,
+    pub palette: Option<Palette>,
+    pub help: bool,
+    pub message: Option<(Level, SafeText)>,
+    pub now: Timestamp,
+    pub size: (u16, u16),
+    pub keymap: Keymap,
+    pub generation: u64,
+    pub quit: bool,
+}
+
+impl AppState {
+    pub fn new(
+        target: Target,
+        contexts: Vec<ContextRow>,
+        keymap: Keymap,
+        now: Timestamp,
+    ) -> AppState {
+        let mut context_rows = Collection::default();
+        context_rows.reset(contexts, now);
+        context_rows.reindex("");
+        let hints = vec![target.home_namespace.clone()];
+        AppState {
+            target,
+            contexts: context_rows,
+            pods: Collection::default(),
+            usage: Default::default(),
+            metrics_available: None,
+            workloads: Collection::default(),
+            namespaces: Collection::default(),
+            namespace_hints: hints,
+            nodes: Collection::default(),
+            pod_scope: PodScope::default(),
+            view: View::Pods,
+            history: Vec::new(),
+            detail: None,
+            yaml: None,
+            filter: String::new(),
+            filtering: false,
+            palette: None,
+            help: false,
+            message: None,
+            now,
+            size: (80, 24),
+            keymap,
+            generation: 0,
+            quit: false,
+        }
+    }
+
+    /// Rebuild the visible order of every list that changed (call before drawing).
+    pub fn prepare(&mut self) {
+        let filter = self.filter.clone();
+        let filter_for =
+            |view: View, current: View| if view == current { filter.as_str() } else { "" };
+        let view = self.view;
+        if self.pods.is_stale() {
+            self.pods.reindex(filter_for(View::Pods, view));
+        }
+        if self.workloads.is_stale() {
+            self.workloads.reindex(filter_for(View::Workloads, view));
+        }
+        if self.namespaces.is_stale() {
+            self.namespaces.reindex(filter_for(View::Namespaces, view));
+        }
+        if self.nodes.is_stale() {
+            self.nodes.reindex(filter_for(View::Nodes, view));
+        }
+        if self.contexts.is_stale() {
+            self.contexts.reindex(filter_for(View::Contexts, view));
+        }
+        let height = self.table_height();
+        match self.view {
+            View::Pods => self.pods.scroll_into_view(height),
+            View::Workloads => self.workloads.scroll_into_view(height),
+            View::Namespaces => self.namespaces.scroll_into_view(height),
+            View::Nodes => self.nodes.scroll_into_view(height),
+            View::Contexts => self.contexts.scroll_into_view(height),
+            View::PodDetail | View::Yaml => {}
+        }
+    }
+
+    /// Rows of table the body has room for: the screen less header (2),
+    /// table header (1), status line (1) and the table's border (2).
+    pub fn table_height(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(6)).max(1)
+    }
+
+    /// Whether pods from several namespaces are shown (adds the NAMESPACE column).
+    pub fn across_namespaces(&self) -> bool {
+        self.target.namespace.is_none()
+    }
+}
+
+/// Columns of the pods table, in order (the sort cycles through them).
+pub const POD_COLUMNS: &[&str] = &[
+    "NAMESPACE",
+    "NAME",
+    "READY",
+    "STATUS",
+    "RESTARTS",
+    "CPU",
+    "MEM",
+    "NODE",
+    "AGE",
+];
+
+impl Listable for PodRow {
+    fn key(&self) -> String {
+        self.uid.clone()
+    }
+
+    fn filter_text(&self) -> String {
+        format!("{}/{}", self.namespace.as_str(), self.name.as_str())
+    }
+
+    fn sort_key(&self, column: usize) -> SortKey {
+        match POD_COLUMNS.get(column).copied().unwrap_or("NAME") {
+            "NAMESPACE" => SortKey::Text(format!(
+                "{}/{}",
+                self.namespace.as_str(),
+                self.name.as_str()
+            )),
+            "READY" => SortKey::Text(self.ready.clone()),
+            "STATUS" => text_key(&self.status),
+            "RESTARTS" => SortKey::Number(i64::from(self.restarts)),
+            "NODE" => text_key(&self.node),
+            "AGE" => timestamp_key(self.created),
+            "CPU" => SortKey::Number(self.resources.cpu_request.map_or(0, |v| v as i64)),
+            "MEM" => SortKey::Number(self.resources.memory_request.map_or(0, |v| v as i64)),
+            _ => text_key(&self.name),
+        }
+    }
+}
+
+pub const WORKLOAD_COLUMNS: &[&str] = &[
+    "NAMESPACE",
+    "KIND",
+    "NAME",
+    "READY",
+    "UP-TO-DATE",
+    "AVAILABLE",
+    "AGE",
+];
+
+impl Listable for WorkloadRow {
+    fn key(&self) -> String {
+        if self.uid.is_empty() {
+            format!(
+                "{:?}/{}/{}",
+                self.kind,
+                self.namespace.as_str(),
+                self.name.as_str()
+            )
+        } else {
+            self.uid.clone()
+        }
+    }
+
+    fn filter_text(&self) -> String {
+        format!(
+            "{}/{}/{}",
+            self.kind.label(),
+            self.namespace.as_str(),
+            self.name.as_str()
+        )
+    }
+
+    fn sort_key(&self, column: usize) -> SortKey {
+        match WORKLOAD_COLUMNS.get(column).copied().unwrap_or("NAME") {
+            "NAMESPACE" => SortKey::Text(format!(
+                "{}/{}",
+                self.namespace.as_str(),
+                self.name.as_str()
+            )),
+            "KIND" => SortKey::Text(self.kind.label().to_string()),
+            "READY" => SortKey::Number(i64::from(self.ready) - i64::from(self.desired)),
+            "UP-TO-DATE" => SortKey::Number(i64::from(self.up_to_date)),
+            "AVAILABLE" => SortKey::Number(i64::from(self.available)),
+            "AGE" => timestamp_key(self.created),
+            _ => text_key(&self.name),
+        }
+    }
+}
+
+pub const NAMESPACE_COLUMNS: &[&str] = &["NAME", "STATUS", "AGE"];
+
+impl Listable for NamespaceRow {
+    fn key(&self) -> String {
+        self.name.as_str().to_string()
+    }
+
+    fn filter_text(&self) -> String {
+        self.name.as_str().to_string()
+    }
+
+    fn sort_key(&self, column: usize) -> SortKey {
+        match column {
+            1 => text_key(&self.phase),
+            2 => timestamp_key(self.created),
+            _ => text_key(&self.name),
+        }
+    }
+}
+
+pub const NODE_COLUMNS: &[&str] = &["NAME", "STATUS", "ROLES", "VERSION", "AGE"];
+
+impl Listable for NodeRow {
+    fn key(&self) -> String {
+        self.name.as_str().to_string()
+    }
+
+    fn filter_text(&self) -> String {
+        self.name.as_str().to_string()
+    }
+
+    fn sort_key(&self, column: usize) -> SortKey {
+        match column {
+            1 => SortKey::Number(i64::from(self.ready)),
+            2 => text_key(&self.roles),
+            3 => text_key(&self.version),
+            4 => timestamp_key(self.created),
+            _ => text_key(&self.name),
+        }
+    }
+}
+
+pub const CONTEXT_COLUMNS: &[&str] = &["NAME", "CLUSTER", "USER", "NAMESPACE"];
+
+impl Listable for ContextRow {
+    fn key(&self) -> String {
+        self.name.as_str().to_string()
+    }
+
+    fn filter_text(&self) -> String {
+        self.name.as_str().to_string()
+    }
+
+    fn sort_key(&self, column: usize) -> SortKey {
+        match column {
+            1 => text_key(&self.cluster),
+            2 => text_key(&self.user),
+            3 => text_key(&self.namespace),
+            _ => text_key(&self.name),
+        }
+    }
+}

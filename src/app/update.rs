@@ -1,0 +1,602 @@
+//! `update`: the whole state machine as one function from a message to a
+//! changed state and the effects to run. It never blocks and never does I/O.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::commands::{CommandId, by_name};
+use super::msg::{ClusterEvent, Effect, Msg, ObjectKind, WatchUpdate};
+use super::palette;
+use super::state::{
+    AppState, DetailState, Level, NODE_COLUMNS, POD_COLUMNS, PodScope, View, WORKLOAD_COLUMNS,
+    YamlState,
+};
+use crate::model::safe_text::SafeText;
+
+/// The effects to run when the program starts.
+pub fn start(state: &mut AppState) -> Vec<Effect> {
+    restart_watches(state)
+}
+
+fn restart_watches(state: &mut AppState) -> Vec<Effect> {
+    state.generation += 1;
+    let generation = state.generation;
+    state.pods.clear();
+    state.workloads.clear();
+    state.nodes.clear();
+    state.namespaces.clear();
+    state.usage.clear();
+    state.metrics_available = None;
+    let namespace = state.target.namespace.clone();
+    vec![
+        Effect::WatchPods {
+            generation,
+            namespace: namespace.clone(),
+            label_selector: state.pod_scope.label_selector.clone(),
+            node: state.pod_scope.node.clone(),
+        },
+        Effect::PollMetrics {
+            generation,
+            namespace: namespace.clone(),
+        },
+        Effect::WatchNamespaces { generation },
+        Effect::WatchWorkloads {
+            generation,
+            namespace,
+        },
+        Effect::WatchNodes { generation },
+    ]
+}
+
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) if key.kind != KeyEventKind::Release => key_pressed(state, key),
+        Msg::Key(_) => Vec::new(),
+        Msg::Resize(width, height) => {
+            state.size = (width, height);
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            Vec::new()
+        }
+        Msg::Cluster(event) => cluster_event(state, event),
+    }
+}
+
+fn info(state: &mut AppState, level: Level, text: &str) {
+    state.message = Some((level, SafeText::from_untrusted(text)));
+}
+
+fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
+    let now = state.now;
+    macro_rules! watched {
+        ($collection:ident, $generation:expr, $update:expr) => {{
+            if $generation != state.generation {
+                return Vec::new();
+            }
+            match $update {
+                WatchUpdate::Reset(rows) => state.$collection.reset(rows, now),
+                WatchUpdate::Applied(row) => state.$collection.apply(row, now),
+                WatchUpdate::Deleted(key) => state.$collection.remove(&key),
+                WatchUpdate::Reconnecting(error) => state.$collection.reconnecting(error, now),
+                WatchUpdate::Forbidden(message) => state.$collection.forbidden(message),
+            }
+        }};
+    }
+    match event {
+        ClusterEvent::Pods { generation, update } => watched!(pods, generation, update),
+        ClusterEvent::Workloads { generation, update } => watched!(workloads, generation, update),
+        ClusterEvent::Nodes { generation, update } => watched!(nodes, generation, update),
+        ClusterEvent::Namespaces { generation, update } => {
+            let forbidden = matches!(update, WatchUpdate::Forbidden(_));
+            watched!(namespaces, generation, update);
+            if forbidden {
+                // Without list rights, offer what is known: the context's namespace and hints.
+                let hints = state.namespace_hints.clone();
+                state.namespaces.reset(
+                    hints
+                        .iter()
+                        .map(|n| crate::model::listing::NamespaceRow::named(n))
+                        .collect(),
+                    now,
+                );
+                if let super::collection::Sync::Synced { .. } = state.namespaces.sync {
+                    state.namespaces.sync =
+                        super::collection::Sync::Forbidden(SafeText::from_trusted_static(
+                            "namespaces cannot be listed with this role; showing the ones known",
+                        ));
+                }
+            }
+        }
+        ClusterEvent::Metrics { generation, result } => {
+            if generation == state.generation {
+                match result {
+                    Ok(usage) => {
+                        state.metrics_available = Some(true);
+                        state.usage = usage
+                            .into_iter()
+                            .map(|(namespace, name, usage)| ((namespace, name), usage))
+                            .collect();
+                    }
+                    Err(_) => state.metrics_available = Some(false),
+                }
+            }
+        }
+        ClusterEvent::PodDetailLoaded {
+            namespace,
+            name,
+            result,
+        } => {
+            if let Some(detail) = state
+                .detail
+                .as_mut()
+                .filter(|d| d.namespace == namespace && d.name == name)
+            {
+                match result {
+                    Ok(loaded) => {
+                        detail.detail = Some(loaded);
+                        detail.error = None;
+                    }
+                    Err(error) => detail.error = Some(error),
+                }
+            }
+        }
+        ClusterEvent::YamlLoaded { title, result } => {
+            if let Some(yaml) = state.yaml.as_mut().filter(|y| y.title == title) {
+                yaml.loading = false;
+                match result {
+                    Ok(text) => yaml.lines = SafeText::lines_from_untrusted(&text),
+                    Err(error) => yaml.error = Some(error),
+                }
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        return vec![Effect::Quit];
+    }
+    if state.help {
+        state.help = false;
+        return Vec::new();
+    }
+    if state.palette.is_some() {
+        return palette_key(state, key);
+    }
+    if state.filtering {
+        filter_key(state, key);
+        return Vec::new();
+    }
+    if state.view == View::Yaml && state.yaml.as_ref().is_some_and(|y| y.searching) {
+        yaml_search_key(state, key);
+        return Vec::new();
+    }
+    if state.view == View::Yaml && matches!(key.code, KeyCode::Char('n') | KeyCode::Char('N')) {
+        yaml_next_match(state, key.code == KeyCode::Char('n'));
+        return Vec::new();
+    }
+    match state.keymap.lookup(&key) {
+        Some(command) => run_command(state, command),
+        None => Vec::new(),
+    }
+}
+
+fn edit(text: &mut String, key: &KeyEvent) {
+    match key.code {
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Char(character) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            text.push(character)
+        }
+        _ => {}
+    }
+}
+
+fn filter_key(state: &mut AppState, key: KeyEvent) {
+    match key.code {
+        KeyCode::Enter => state.filtering = false,
+        KeyCode::Esc => {
+            state.filtering = false;
+            state.filter.clear();
+        }
+        KeyCode::Up | KeyCode::Down => {
+            let delta = if key.code == KeyCode::Up { -1 } else { 1 };
+            step(state, delta);
+            return;
+        }
+        _ => edit(&mut state.filter, &key),
+    }
+    mark_current_stale(state);
+}
+
+fn mark_current_stale(state: &mut AppState) {
+    match state.view {
+        View::Pods => state.pods.mark_stale(),
+        View::Workloads => state.workloads.mark_stale(),
+        View::Namespaces => state.namespaces.mark_stale(),
+        View::Nodes => state.nodes.mark_stale(),
+        View::Contexts => state.contexts.mark_stale(),
+        View::PodDetail | View::Yaml => {}
+    }
+}
+
+fn yaml_search_key(state: &mut AppState, key: KeyEvent) {
+    let Some(yaml) = state.yaml.as_mut() else {
+        return;
+    };
+    match key.code {
+        KeyCode::Enter => {
+            yaml.searching = false;
+            yaml_next_match(state, true);
+        }
+        KeyCode::Esc => {
+            yaml.searching = false;
+            yaml.search.clear();
+        }
+        _ => edit(&mut yaml.search, &key),
+    }
+}
+
+fn yaml_next_match(state: &mut AppState, forward: bool) {
+    let Some(yaml) = state.yaml.as_mut() else {
+        return;
+    };
+    if yaml.search.is_empty() {
+        return;
+    }
+    let needle = yaml.search.to_lowercase();
+    let count = yaml.lines.len();
+    for offset in 1..=count {
+        let index = if forward {
+            (yaml.scroll + offset) % count
+        } else {
+            (yaml.scroll + count - offset % count) % count
+        };
+        if yaml.lines[index].as_str().to_lowercase().contains(&needle) {
+            yaml.scroll = index;
+            return;
+        }
+    }
+}
+
+fn palette_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let Some(current) = state.palette.as_mut() else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => state.palette = None,
+        KeyCode::Up => current.selected = current.selected.saturating_sub(1),
+        KeyCode::Down => current.selected += 1,
+        KeyCode::Tab => {
+            let suggestions = palette::suggestions(state);
+            if let (Some(choice), Some(current)) = (
+                suggestions
+                    .get(state.palette.as_ref().map_or(0, |p| p.selected))
+                    .cloned(),
+                state.palette.as_mut(),
+            ) {
+                current.input = choice;
+                current.selected = 0;
+            }
+        }
+        KeyCode::Enter => {
+            let suggestions = palette::suggestions(state);
+            let input = state
+                .palette
+                .as_ref()
+                .map(|p| p.input.trim().to_string())
+                .unwrap_or_default();
+            let selected = state.palette.as_ref().map_or(0, |p| p.selected);
+            let chosen = if by_name(input.split_whitespace().next().unwrap_or_default()).is_some()
+                && (input.contains(' ') || suggestions.is_empty())
+            {
+                input
+            } else {
+                suggestions.get(selected).cloned().unwrap_or(input)
+            };
+            state.palette = None;
+            return run_palette(state, &chosen);
+        }
+        _ => {
+            edit(&mut current.input, &key);
+            current.selected = 0;
+        }
+    }
+    Vec::new()
+}
+
+/// Run a palette line: `pods`, `deploy`, `ns team-a`, `ctx prod`, `nodes`, `quit`.
+pub fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
+    let mut words = line.split_whitespace();
+    let Some(first) = words.next() else {
+        return Vec::new();
+    };
+    let argument = words.next();
+    let Some(command) = by_name(first) else {
+        info(state, Level::Warning, &format!("unknown command: {first}"));
+        return Vec::new();
+    };
+    match (command.id, argument) {
+        (CommandId::Namespaces, Some(namespace)) => {
+            switch_namespace(state, Some(namespace.to_string()))
+        }
+        (CommandId::Contexts, Some(context)) => switch_context(state, context),
+        (id, _) => run_command(state, id),
+    }
+}
+
+fn switch_namespace(state: &mut AppState, namespace: Option<String>) -> Vec<Effect> {
+    if let Some(name) = &namespace {
+        if !state.namespace_hints.contains(name) {
+            state.namespace_hints.push(name.clone());
+        }
+    }
+    state.target.namespace = namespace;
+    state.pod_scope = PodScope::default();
+    state.filter.clear();
+    go_to(state, View::Pods, false);
+    restart_watches(state)
+}
+
+fn switch_context(state: &mut AppState, name: &str) -> Vec<Effect> {
+    if state.contexts.get(name).is_none() {
+        info(state, Level::Warning, &format!("no context named {name}"));
+        return Vec::new();
+    }
+    state.target.context = SafeText::from_untrusted(name);
+    state.filter.clear();
+    state.pod_scope = PodScope::default();
+    state.history.clear();
+    state.view = View::Pods;
+    state.generation += 1;
+    state.pods.clear();
+    state.namespaces.clear();
+    state.workloads.clear();
+    state.nodes.clear();
+    vec![Effect::SwitchContext {
+        name: name.to_string(),
+    }]
+}
+
+/// The cluster layer built the new context's client: point the state at it.
+pub fn context_switched(
+    state: &mut AppState,
+    target: super::state::Target,
+    hints: Vec<String>,
+) -> Vec<Effect> {
+    state.target = target;
+    state.namespace_hints = hints;
+    restart_watches(state)
+}
+
+fn go_to(state: &mut AppState, view: View, remember: bool) {
+    if state.view != view {
+        if remember {
+            state.history.push(state.view);
+        }
+        state.view = view;
+        state.filter.clear();
+        state.filtering = false;
+        mark_current_stale(state);
+    }
+}
+
+fn step(state: &mut AppState, delta: isize) {
+    match state.view {
+        View::Pods => state.pods.step(delta),
+        View::Workloads => state.workloads.step(delta),
+        View::Namespaces => state.namespaces.step(delta),
+        View::Nodes => state.nodes.step(delta),
+        View::Contexts => state.contexts.step(delta),
+        View::PodDetail => {
+            if let Some(detail) = state.detail.as_mut() {
+                detail.scroll = (detail.scroll as isize + delta).max(0) as usize;
+            }
+        }
+        View::Yaml => {
+            if let Some(yaml) = state.yaml.as_mut() {
+                let last = yaml.lines.len().saturating_sub(1) as isize;
+                yaml.scroll = (yaml.scroll as isize + delta).clamp(0, last.max(0)) as usize;
+            }
+        }
+    }
+}
+
+fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
+    let page = state.table_height() as isize;
+    match command {
+        CommandId::Up => step(state, -1),
+        CommandId::Down => step(state, 1),
+        CommandId::PageUp => step(state, -page),
+        CommandId::PageDown => step(state, page),
+        CommandId::Top => step(state, isize::MIN / 2),
+        CommandId::Bottom => step(state, isize::MAX / 2),
+        CommandId::Open => return open(state),
+        CommandId::Back => back(state),
+        CommandId::Filter => {
+            if !matches!(state.view, View::PodDetail | View::Yaml) {
+                state.filtering = true;
+            } else if let Some(yaml) = state.yaml.as_mut().filter(|_| state.view == View::Yaml) {
+                yaml.searching = true;
+                yaml.search.clear();
+            }
+        }
+        CommandId::Palette => state.palette = Some(Default::default()),
+        CommandId::Help => state.help = true,
+        CommandId::Yaml => return open_yaml(state),
+        CommandId::Logs => info(
+            state,
+            Level::Info,
+            "the log view is not part of this build yet",
+        ),
+        CommandId::SortNext => match state.view {
+            View::Pods => state.pods.cycle_sort(POD_COLUMNS.len()),
+            View::Workloads => state.workloads.cycle_sort(WORKLOAD_COLUMNS.len()),
+            View::Nodes => state.nodes.cycle_sort(NODE_COLUMNS.len()),
+            View::Namespaces => state.namespaces.cycle_sort(3),
+            View::Contexts => state.contexts.cycle_sort(4),
+            _ => {}
+        },
+        CommandId::SortReverse => match state.view {
+            View::Pods => state.pods.reverse_sort(),
+            View::Workloads => state.workloads.reverse_sort(),
+            View::Nodes => state.nodes.reverse_sort(),
+            View::Namespaces => state.namespaces.reverse_sort(),
+            View::Contexts => state.contexts.reverse_sort(),
+            _ => {}
+        },
+        CommandId::Pods => go_to(state, View::Pods, true),
+        CommandId::Workloads => go_to(state, View::Workloads, true),
+        CommandId::Namespaces => go_to(state, View::Namespaces, true),
+        CommandId::Contexts => go_to(state, View::Contexts, true),
+        CommandId::Nodes => go_to(state, View::Nodes, true),
+        CommandId::AllNamespaces => return switch_namespace(state, None),
+        CommandId::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+    }
+    Vec::new()
+}
+
+fn back(state: &mut AppState) {
+    if !state.filter.is_empty() {
+        state.filter.clear();
+        mark_current_stale(state);
+        return;
+    }
+    if let Some(previous) = state.history.pop() {
+        state.view = previous;
+        mark_current_stale(state);
+    } else if state.pod_scope != PodScope::default() && state.view == View::Pods {
+        state.pod_scope = PodScope::default();
+    }
+}
+
+fn open(state: &mut AppState) -> Vec<Effect> {
+    match state.view {
+        View::Pods => {
+            let Some(row) = state.pods.selected_row() else {
+                return Vec::new();
+            };
+            let (namespace, name) = (
+                row.namespace.as_str().to_string(),
+                row.name.as_str().to_string(),
+            );
+            state.detail = Some(DetailState {
+                namespace: namespace.clone(),
+                name: name.clone(),
+                detail: None,
+                error: None,
+                scroll: 0,
+            });
+            go_to(state, View::PodDetail, true);
+            vec![Effect::FetchPodDetail { namespace, name }]
+        }
+        View::Workloads => {
+            let Some(row) = state.workloads.selected_row().cloned() else {
+                return Vec::new();
+            };
+            state.pod_scope = PodScope {
+                label_selector: Some(row.selector.clone()),
+                node: None,
+                title: Some(format!(
+                    "{}/{}",
+                    row.kind.label().to_lowercase(),
+                    row.name.as_str()
+                )),
+            };
+            state.target.namespace = Some(row.namespace.as_str().to_string());
+            go_to(state, View::Pods, true);
+            restart_watches(state)
+        }
+        View::Namespaces => {
+            let Some(row) = state.namespaces.selected_row() else {
+                return Vec::new();
+            };
+            let namespace = row.name.as_str().to_string();
+            switch_namespace(state, Some(namespace))
+        }
+        View::Contexts => {
+            let Some(row) = state.contexts.selected_row() else {
+                return Vec::new();
+            };
+            let name = row.name.as_str().to_string();
+            switch_context(state, &name)
+        }
+        View::Nodes => {
+            let Some(row) = state.nodes.selected_row() else {
+                return Vec::new();
+            };
+            let node = row.name.as_str().to_string();
+            state.pod_scope = PodScope {
+                label_selector: None,
+                node: Some(node.clone()),
+                title: Some(format!("node/{node}")),
+            };
+            state.target.namespace = None;
+            go_to(state, View::Pods, true);
+            restart_watches(state)
+        }
+        View::PodDetail | View::Yaml => Vec::new(),
+    }
+}
+
+fn open_yaml(state: &mut AppState) -> Vec<Effect> {
+    let (kind, namespace, name) = match state.view {
+        View::Pods => match state.pods.selected_row() {
+            Some(row) => (
+                ObjectKind::Pod,
+                Some(row.namespace.as_str().to_string()),
+                row.name.as_str().to_string(),
+            ),
+            None => return Vec::new(),
+        },
+        View::PodDetail => match &state.detail {
+            Some(detail) => (
+                ObjectKind::Pod,
+                Some(detail.namespace.clone()),
+                detail.name.clone(),
+            ),
+            None => return Vec::new(),
+        },
+        View::Workloads => match state.workloads.selected_row() {
+            Some(row) => (
+                ObjectKind::Workload(row.kind),
+                Some(row.namespace.as_str().to_string()),
+                row.name.as_str().to_string(),
+            ),
+            None => return Vec::new(),
+        },
+        View::Nodes => match state.nodes.selected_row() {
+            Some(row) => (ObjectKind::Node, None, row.name.as_str().to_string()),
+            None => return Vec::new(),
+        },
+        View::Namespaces => match state.namespaces.selected_row() {
+            Some(row) => (ObjectKind::Namespace, None, row.name.as_str().to_string()),
+            None => return Vec::new(),
+        },
+        View::Contexts | View::Yaml => return Vec::new(),
+    };
+    let title = super::msg::yaml_title(kind, namespace.as_deref(), &name);
+    state.yaml = Some(YamlState {
+        title,
+        lines: Vec::new(),
+        loading: true,
+        error: None,
+        scroll: 0,
+        search: String::new(),
+        searching: false,
+    });
+    go_to(state, View::Yaml, true);
+    vec![Effect::FetchYaml {
+        kind,
+        namespace,
+        name,
+        show_managed_fields: false,
+    }]
+}

@@ -1,0 +1,169 @@
+//! One-off reads: the full pod and its events for the detail view, any
+//! object as YAML (managedFields dropped unless asked), and pod metrics.
+
+use k8s_openapi::api::core::v1::{Event, Pod};
+use kube::Client;
+use kube::api::{Api, ApiResource, DynamicObject, ListParams};
+
+use super::watch::describe_client_error;
+use crate::app::msg::{ObjectKind, PodDetail};
+use crate::model::listing::{EventRow, WorkloadKind};
+use crate::model::quantity::{cpu_nanocores, memory_bytes};
+use crate::model::rows::{PodRow, Usage, container_details};
+use crate::model::safe_text::SafeText;
+
+fn text(value: &str) -> SafeText {
+    SafeText::from_untrusted(value)
+}
+
+fn pairs(map: Option<&std::collections::BTreeMap<String, String>>) -> Vec<(SafeText, SafeText)> {
+    map.into_iter()
+        .flatten()
+        .map(|(k, v)| (text(k), text(v)))
+        .collect()
+}
+
+pub async fn pod_detail(
+    client: Client,
+    namespace: &str,
+    name: &str,
+) -> Result<PodDetail, SafeText> {
+    let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let pod = pods
+        .get(name)
+        .await
+        .map_err(|error| text(&describe_client_error(&error)))?;
+    let conditions = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            (
+                text(&c.type_),
+                text(&c.status),
+                text(c.reason.as_deref().unwrap_or_default()),
+            )
+        })
+        .collect();
+    let events: Api<Event> = Api::namespaced(client, namespace);
+    let selector = format!("involvedObject.name={name},involvedObject.namespace={namespace}");
+    let (events, events_error) = match events.list(&ListParams::default().fields(&selector)).await {
+        Ok(list) => {
+            let mut rows: Vec<EventRow> = list.items.iter().map(EventRow::from_event).collect();
+            rows.sort_by(|a, b| b.last.cmp(&a.last));
+            (rows, None)
+        }
+        Err(error) => (Vec::new(), Some(text(&describe_client_error(&error)))),
+    };
+    Ok(PodDetail {
+        row: PodRow::from_pod(&pod),
+        containers: container_details(&pod),
+        conditions,
+        labels: pairs(pod.metadata.labels.as_ref()),
+        annotations: pairs(pod.metadata.annotations.as_ref()),
+        events,
+        events_error,
+    })
+}
+
+fn api_resource(kind: ObjectKind) -> ApiResource {
+    let (group, version, kind, plural) = match kind {
+        ObjectKind::Pod => ("", "v1", "Pod", "pods"),
+        ObjectKind::Node => ("", "v1", "Node", "nodes"),
+        ObjectKind::Namespace => ("", "v1", "Namespace", "namespaces"),
+        ObjectKind::Workload(WorkloadKind::Deployment) => {
+            ("apps", "v1", "Deployment", "deployments")
+        }
+        ObjectKind::Workload(WorkloadKind::StatefulSet) => {
+            ("apps", "v1", "StatefulSet", "statefulsets")
+        }
+        ObjectKind::Workload(WorkloadKind::DaemonSet) => ("apps", "v1", "DaemonSet", "daemonsets"),
+        ObjectKind::Workload(WorkloadKind::Job) => ("batch", "v1", "Job", "jobs"),
+    };
+    let api_version = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    ApiResource {
+        group: group.to_string(),
+        version: version.to_string(),
+        api_version,
+        kind: kind.to_string(),
+        plural: plural.to_string(),
+    }
+}
+
+pub async fn yaml(
+    client: Client,
+    kind: ObjectKind,
+    namespace: Option<&str>,
+    name: &str,
+    show_managed_fields: bool,
+) -> Result<String, SafeText> {
+    let resource = api_resource(kind);
+    let api: Api<DynamicObject> = match namespace {
+        Some(namespace) => Api::namespaced_with(client, namespace, &resource),
+        None => Api::all_with(client, &resource),
+    };
+    let object = api
+        .get(name)
+        .await
+        .map_err(|error| text(&describe_client_error(&error)))?;
+    let mut value = serde_json::to_value(&object).map_err(|error| text(&error.to_string()))?;
+    if !show_managed_fields {
+        if let Some(metadata) = value
+            .get_mut("metadata")
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            metadata.remove("managedFields");
+        }
+    }
+    serde_saphyr::to_string(&value).map_err(|error| text(&error.to_string()))
+}
+
+/// Pod usage from the metrics API, summed over containers.
+pub async fn pod_metrics(
+    client: Client,
+    namespace: Option<&str>,
+) -> Result<Vec<(String, String, Usage)>, SafeText> {
+    let resource = ApiResource {
+        group: "metrics.k8s.io".to_string(),
+        version: "v1beta1".to_string(),
+        api_version: "metrics.k8s.io/v1beta1".to_string(),
+        kind: "PodMetrics".to_string(),
+        plural: "pods".to_string(),
+    };
+    let api: Api<DynamicObject> = match namespace {
+        Some(namespace) => Api::namespaced_with(client, namespace, &resource),
+        None => Api::all_with(client, &resource),
+    };
+    let list = api
+        .list(&ListParams::default())
+        .await
+        .map_err(|error| text(&describe_client_error(&error)))?;
+    Ok(list
+        .items
+        .iter()
+        .map(|item| {
+            let mut usage = Usage::default();
+            for container in item.data["containers"].as_array().into_iter().flatten() {
+                usage.cpu_nanocores += container["usage"]["cpu"]
+                    .as_str()
+                    .and_then(cpu_nanocores)
+                    .unwrap_or(0);
+                usage.memory_bytes += container["usage"]["memory"]
+                    .as_str()
+                    .and_then(memory_bytes)
+                    .unwrap_or(0);
+            }
+            (
+                item.metadata.namespace.clone().unwrap_or_default(),
+                item.metadata.name.clone().unwrap_or_default(),
+                usage,
+            )
+        })
+        .collect())
+}

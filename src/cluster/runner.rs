@@ -1,0 +1,330 @@
+//! Runs the state machine's effects: starts and replaces watch tasks, polls
+//! metrics, fetches details and YAML, each on its own task that reports back
+//! over the bounded channel. Owns no UI state.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
+use kube::api::Api;
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Client, Resource};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::fetch;
+use super::watch::{self, describe, forbidden_message};
+use crate::app::msg::{ClusterEvent, Effect, Msg, WatchUpdate, yaml_title};
+use crate::model::listing::{NamespaceRow, NodeRow, WorkloadKind, WorkloadRow};
+use crate::model::rows::PodRow;
+use crate::model::safe_text::SafeText;
+
+/// How often pod metrics are read (the metrics server scrapes every 15 s).
+pub const METRICS_EVERY: Duration = Duration::from_secs(15);
+
+pub struct Runner {
+    client: Client,
+    sender: mpsc::Sender<Msg>,
+    tasks: HashMap<&'static str, JoinHandle<()>>,
+}
+
+fn api<K>(client: &Client, namespace: Option<&str>) -> Api<K>
+where
+    K: Resource<Scope = k8s_openapi::NamespaceResourceScope>,
+    <K as Resource>::DynamicType: Default,
+{
+    match namespace {
+        Some(namespace) => Api::namespaced(client.clone(), namespace),
+        None => Api::all(client.clone()),
+    }
+}
+
+fn uid<K: Resource>(object: &K) -> String {
+    object.meta().uid.clone().unwrap_or_default()
+}
+
+fn name<K: Resource>(object: &K) -> String {
+    object.meta().name.clone().unwrap_or_default()
+}
+
+impl Runner {
+    pub fn new(client: Client, sender: mpsc::Sender<Msg>) -> Runner {
+        Runner {
+            client,
+            sender,
+            tasks: HashMap::new(),
+        }
+    }
+
+    /// A new context: stop everything and talk to the new API server.
+    pub fn replace_client(&mut self, client: Client) {
+        for (_, task) in self.tasks.drain() {
+            task.abort();
+        }
+        self.client = client;
+    }
+
+    fn spawn(
+        &mut self,
+        slot: &'static str,
+        task: impl std::future::Future<Output = ()> + Send + 'static,
+    ) {
+        if let Some(previous) = self.tasks.insert(slot, tokio::spawn(task)) {
+            previous.abort();
+        }
+    }
+
+    /// Carry out one effect. `SwitchContext` and `Quit` are the caller's.
+    pub fn run(&mut self, effect: Effect) {
+        let client = self.client.clone();
+        let sender = self.sender.clone();
+        match effect {
+            Effect::WatchPods {
+                generation,
+                namespace,
+                label_selector,
+                node,
+            } => {
+                let mut config = watcher::Config::default();
+                if let Some(selector) = label_selector.filter(|s| !s.is_empty()) {
+                    config = config.labels(&selector);
+                }
+                if let Some(node) = node {
+                    config = config.fields(&format!("spec.nodeName={node}"));
+                }
+                let api: Api<Pod> = api(&client, namespace.as_deref());
+                self.spawn(
+                    "pods",
+                    watch::run(
+                        api,
+                        config,
+                        PodRow::from_pod,
+                        uid,
+                        |generation, update| ClusterEvent::Pods { generation, update },
+                        generation,
+                        sender,
+                    ),
+                );
+            }
+            Effect::WatchNamespaces { generation } => {
+                let api: Api<Namespace> = Api::all(client);
+                self.spawn(
+                    "namespaces",
+                    watch::run(
+                        api,
+                        watcher::Config::default(),
+                        NamespaceRow::from_namespace,
+                        name,
+                        |generation, update| ClusterEvent::Namespaces { generation, update },
+                        generation,
+                        sender,
+                    ),
+                );
+            }
+            Effect::WatchNodes { generation } => {
+                let api: Api<Node> = Api::all(client);
+                self.spawn(
+                    "nodes",
+                    watch::run(
+                        api,
+                        watcher::Config::default(),
+                        NodeRow::from_node,
+                        name,
+                        |generation, update| ClusterEvent::Nodes { generation, update },
+                        generation,
+                        sender,
+                    ),
+                );
+            }
+            Effect::WatchWorkloads {
+                generation,
+                namespace,
+            } => {
+                self.spawn(
+                    "workloads",
+                    workloads(client, namespace, generation, sender),
+                );
+            }
+            Effect::PollMetrics {
+                generation,
+                namespace,
+            } => {
+                self.spawn("metrics", async move {
+                    loop {
+                        let result = fetch::pod_metrics(client.clone(), namespace.as_deref()).await;
+                        if sender
+                            .send(Msg::Cluster(ClusterEvent::Metrics { generation, result }))
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                        tokio::time::sleep(METRICS_EVERY).await;
+                    }
+                });
+            }
+            Effect::FetchPodDetail { namespace, name } => {
+                self.spawn("detail", async move {
+                    let result = fetch::pod_detail(client, &namespace, &name).await;
+                    let _ = sender
+                        .send(Msg::Cluster(ClusterEvent::PodDetailLoaded {
+                            namespace,
+                            name,
+                            result,
+                        }))
+                        .await;
+                });
+            }
+            Effect::FetchYaml {
+                kind,
+                namespace,
+                name,
+                show_managed_fields,
+            } => {
+                self.spawn("yaml", async move {
+                    let result = fetch::yaml(
+                        client,
+                        kind,
+                        namespace.as_deref(),
+                        &name,
+                        show_managed_fields,
+                    )
+                    .await;
+                    let title = yaml_title(kind, namespace.as_deref(), &name);
+                    let _ = sender
+                        .send(Msg::Cluster(ClusterEvent::YamlLoaded { title, result }))
+                        .await;
+                });
+            }
+            Effect::SwitchContext { .. } | Effect::Quit => {}
+        }
+    }
+}
+
+/// One item of any of the four workload watchers.
+enum WorkloadItem {
+    Init(WorkloadKind),
+    Row(WorkloadKind, WorkloadRow, bool),
+    Done(WorkloadKind),
+    Deleted(String),
+    Error(WorkloadKind, watcher::Error),
+}
+
+fn stream_of<K>(
+    api: Api<K>,
+    kind: WorkloadKind,
+    project: fn(&K) -> WorkloadRow,
+) -> impl futures::Stream<Item = WorkloadItem> + Send
+where
+    K: Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
+{
+    watcher(api, watcher::Config::default())
+        .default_backoff()
+        .map(move |item| match item {
+            Ok(watcher::Event::Init) => WorkloadItem::Init(kind),
+            Ok(watcher::Event::InitApply(object)) => {
+                WorkloadItem::Row(kind, project(&object), true)
+            }
+            Ok(watcher::Event::InitDone) => WorkloadItem::Done(kind),
+            Ok(watcher::Event::Apply(object)) => WorkloadItem::Row(kind, project(&object), false),
+            Ok(watcher::Event::Delete(object)) => WorkloadItem::Deleted(uid(&object)),
+            Err(error) => WorkloadItem::Error(kind, error),
+        })
+}
+
+/// Deployments, statefulsets, daemonsets and jobs as one list: each kind
+/// relists on its own, so the task keeps a mirror to send whole resets.
+async fn workloads(
+    client: Client,
+    namespace: Option<String>,
+    generation: u64,
+    sender: mpsc::Sender<Msg>,
+) {
+    let namespace = namespace.as_deref();
+    let streams = futures::stream::select_all([
+        stream_of(
+            api::<Deployment>(&client, namespace),
+            WorkloadKind::Deployment,
+            WorkloadRow::from_deployment,
+        )
+        .boxed(),
+        stream_of(
+            api::<StatefulSet>(&client, namespace),
+            WorkloadKind::StatefulSet,
+            WorkloadRow::from_stateful_set,
+        )
+        .boxed(),
+        stream_of(
+            api::<DaemonSet>(&client, namespace),
+            WorkloadKind::DaemonSet,
+            WorkloadRow::from_daemon_set,
+        )
+        .boxed(),
+        stream_of(
+            api::<Job>(&client, namespace),
+            WorkloadKind::Job,
+            WorkloadRow::from_job,
+        )
+        .boxed(),
+    ]);
+    let mut streams = std::pin::pin!(streams);
+    let mut mirror: HashMap<WorkloadKind, Vec<WorkloadRow>> = HashMap::new();
+    let mut buffers: HashMap<WorkloadKind, Vec<WorkloadRow>> = HashMap::new();
+    let mut forbidden: HashMap<WorkloadKind, String> = HashMap::new();
+    while let Some(item) = streams.next().await {
+        let update = match item {
+            WorkloadItem::Init(kind) => {
+                buffers.insert(kind, Vec::new());
+                continue;
+            }
+            WorkloadItem::Row(kind, row, true) => {
+                buffers.entry(kind).or_default().push(row);
+                continue;
+            }
+            WorkloadItem::Done(kind) => {
+                mirror.insert(kind, buffers.remove(&kind).unwrap_or_default());
+                WatchUpdate::Reset(mirror.values().flatten().cloned().collect())
+            }
+            WorkloadItem::Row(kind, row, false) => {
+                let rows = mirror.entry(kind).or_default();
+                rows.retain(|r| r.uid != row.uid);
+                rows.push(row.clone());
+                WatchUpdate::Applied(row)
+            }
+            WorkloadItem::Deleted(key) => {
+                for rows in mirror.values_mut() {
+                    rows.retain(|r| r.uid != key);
+                }
+                WatchUpdate::Deleted(key)
+            }
+            WorkloadItem::Error(kind, error) => match forbidden_message(&error) {
+                Some(message) => {
+                    forbidden.insert(kind, message.clone());
+                    if forbidden.len() < 4 {
+                        // Some kinds may be listed: show what can be.
+                        mirror.entry(kind).or_default();
+                        continue;
+                    }
+                    let _ = sender
+                        .send(Msg::Cluster(ClusterEvent::Workloads {
+                            generation,
+                            update: WatchUpdate::Forbidden(SafeText::from_untrusted(&message)),
+                        }))
+                        .await;
+                    return;
+                }
+                None => WatchUpdate::Reconnecting(SafeText::from_untrusted(&describe(&error))),
+            },
+        };
+        if sender
+            .send(Msg::Cluster(ClusterEvent::Workloads { generation, update }))
+            .await
+            .is_err()
+        {
+            return;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Drawing: `draw(frame, &AppState, &Theme)` reads the state and never
+//! changes it. One file per screen; the chrome (header, title, status line)
+//! and the overlays are shared.
+
+pub mod chrome;
+pub mod detail;
+pub mod overlays;
+pub mod tables;
+pub mod theme;
+pub mod yaml;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+
+use crate::app::state::{AppState, View};
+pub use theme::Theme;
+
+pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
+    let [header, title, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    chrome::header(frame, header, state, theme);
+    let counts = match state.view {
+        View::Pods => Some((state.pods.visible_len(), state.pods.len())),
+        View::Workloads => Some((state.workloads.visible_len(), state.workloads.len())),
+        View::Namespaces => Some((state.namespaces.visible_len(), state.namespaces.len())),
+        View::Nodes => Some((state.nodes.visible_len(), state.nodes.len())),
+        View::Contexts => Some((state.contexts.visible_len(), state.contexts.len())),
+        View::PodDetail | View::Yaml => None,
+    };
+    chrome::title(frame, title, state, theme, counts);
+    match state.view {
+        View::Pods => tables::pods(frame, body, state, theme),
+        View::Workloads => tables::workloads(frame, body, state, theme),
+        View::Namespaces => tables::namespaces(frame, body, state, theme),
+        View::Nodes => tables::nodes(frame, body, state, theme),
+        View::Contexts => tables::contexts(frame, body, state, theme),
+        View::PodDetail => detail::draw(frame, body, state, theme),
+        View::Yaml => yaml::draw(frame, body, state, theme),
+    }
+    chrome::status(frame, status, state, theme);
+    if state.help {
+        overlays::help(frame, frame.area(), state, theme);
+    }
+    if state.palette.is_some() {
+        overlays::palette(frame, frame.area(), state, theme);
+    }
+}

@@ -1,0 +1,399 @@
+//! The list views: pods (kubectl's columns plus CPU and memory against
+//! requests and limits), workloads, namespaces, nodes and contexts. Only the
+//! rows in view are built; the filter's matched characters are highlighted.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+
+use super::theme::{Theme, health_marker};
+use crate::app::collection::{Collection, Listable, Sync, match_positions};
+use crate::app::state::{
+    AppState, CONTEXT_COLUMNS, NAMESPACE_COLUMNS, NODE_COLUMNS, POD_COLUMNS, WORKLOAD_COLUMNS,
+};
+use crate::model::duration::age;
+use crate::model::quantity::{format_cpu_millis, format_memory_mi};
+use crate::model::rows::{PodRow, Usage};
+
+/// A name cell with the filter's matches highlighted.
+fn highlighted(text: &str, filter: &str, theme: &Theme) -> Line<'static> {
+    let positions = match_positions(text, filter);
+    if positions.is_empty() {
+        return Line::from(text.to_string());
+    }
+    let spans: Vec<Span> = text
+        .chars()
+        .enumerate()
+        .map(|(index, character)| {
+            if positions.contains(&index) {
+                Span::styled(character.to_string(), theme.matched())
+            } else {
+                Span::raw(character.to_string())
+            }
+        })
+        .collect();
+    Line::from(spans)
+}
+
+fn header_row(
+    columns: &[&str],
+    sort_column: Option<usize>,
+    descending: bool,
+    theme: &Theme,
+) -> Row<'static> {
+    Row::new(columns.iter().enumerate().map(|(index, name)| {
+        let arrow = match (Some(index) == sort_column, descending) {
+            (true, false) => "↑",
+            (true, true) => "↓",
+            _ => "",
+        };
+        Cell::from(format!("{name}{arrow}"))
+    }))
+    .style(theme.column_header())
+}
+
+/// An empty or forbidden list says why, in the table's place.
+fn placeholder<T: Listable>(collection: &Collection<T>, what: &str) -> Option<String> {
+    if collection.visible_len() > 0 {
+        return None;
+    }
+    Some(match &collection.sync {
+        Sync::Loading => format!("Loading {what}…"),
+        Sync::Forbidden(message) => format!("Not allowed: {}", message.as_str()),
+        Sync::Reconnecting { error, .. } if collection.is_empty() => {
+            format!("Cannot reach the API server: {}", error.as_str())
+        }
+        _ if !collection.is_empty() => "Nothing matches the filter.".to_string(),
+        _ => format!("No {what}."),
+    })
+}
+
+fn draw_table(
+    frame: &mut Frame,
+    area: Rect,
+    header: Row<'static>,
+    rows: Vec<Row<'static>>,
+    widths: Vec<Constraint>,
+    selected: Option<usize>,
+    theme: &Theme,
+    empty: Option<String>,
+) {
+    let block = Block::default()
+        .borders(Borders::TOP | Borders::BOTTOM)
+        .border_style(theme.dim());
+    if let Some(message) = empty {
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        frame.render_widget(
+            Paragraph::new(vec![Line::from(""), Line::from(format!("  {message}"))])
+                .wrap(Wrap { trim: false }),
+            inner,
+        );
+        return;
+    }
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(index, row)| {
+            if Some(index) == selected {
+                row.style(theme.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+fn percent(usage: u64, of: Option<u64>) -> String {
+    match of {
+        Some(total) if total > 0 => format!("{}%", usage * 100 / total),
+        _ => "-".to_string(),
+    }
+}
+
+fn usage_cells(row: &PodRow, usage: Option<&Usage>, metrics: Option<bool>) -> (String, String) {
+    match (usage, metrics) {
+        (Some(usage), _) => (
+            format!(
+                "{} {}/{}",
+                format_cpu_millis(usage.cpu_nanocores),
+                percent(usage.cpu_nanocores, row.resources.cpu_request),
+                percent(usage.cpu_nanocores, row.resources.cpu_limit)
+            ),
+            format!(
+                "{} {}/{}",
+                format_memory_mi(usage.memory_bytes),
+                percent(usage.memory_bytes, row.resources.memory_request),
+                percent(usage.memory_bytes, row.resources.memory_limit)
+            ),
+        ),
+        (None, Some(false)) => ("n/a".to_string(), "n/a".to_string()),
+        _ => ("-".to_string(), "-".to_string()),
+    }
+}
+
+pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let wide = area.width >= 120;
+    let across = state.across_namespaces();
+    let columns: Vec<&str> = POD_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| (across || *c != "NAMESPACE") && (wide || *c != "NODE"))
+        .collect();
+    let height = state.table_height();
+    let collection = &state.pods;
+    let now = state.now;
+    let rows: Vec<Row> = collection
+        .window(collection.offset, height)
+        .map(|row| {
+            let usage = state.usage.get(&(
+                row.namespace.as_str().to_string(),
+                row.name.as_str().to_string(),
+            ));
+            let (cpu, memory) = usage_cells(row, usage, state.metrics_available);
+            let style = theme.health(row.health);
+            let mut cells: Vec<Cell> = Vec::new();
+            for column in &columns {
+                cells.push(match *column {
+                    "NAMESPACE" => Cell::from(row.namespace.as_str().to_string()),
+                    "NAME" => Cell::from(highlighted(row.name.as_str(), &state.filter, theme)),
+                    "READY" => Cell::from(row.ready.clone()),
+                    "STATUS" => Cell::from(format!(
+                        "{} {}",
+                        health_marker(row.health),
+                        row.status.as_str()
+                    ))
+                    .style(style),
+                    "RESTARTS" => Cell::from(row.restarts_column(now)),
+                    "CPU" => Cell::from(cpu.clone()),
+                    "MEM" => Cell::from(memory.clone()),
+                    "NODE" => Cell::from(row.node.as_str().to_string()),
+                    _ => Cell::from(row.age_column(now)),
+                });
+            }
+            Row::new(cells)
+        })
+        .collect();
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .map(|column| match *column {
+            "NAMESPACE" => Constraint::Length(if wide { 16 } else { 10 }),
+            "NAME" => Constraint::Min(16),
+            "READY" => Constraint::Length(5),
+            "STATUS" => Constraint::Length(if wide { 28 } else { 18 }),
+            "RESTARTS" => Constraint::Length(if wide { 14 } else { 12 }),
+            "CPU" | "MEM" => Constraint::Length(if wide { 15 } else { 12 }),
+            "NODE" => Constraint::Length(12),
+            _ => Constraint::Length(5),
+        })
+        .collect();
+    let sort_name = POD_COLUMNS.get(collection.sort_column).copied();
+    let sort_index = columns.iter().position(|c| Some(*c) == sort_name);
+    let selected = collection.selected.checked_sub(collection.offset);
+    let scope = state
+        .target
+        .namespace
+        .as_deref()
+        .map_or_else(|| "pods".to_string(), |n| format!("pods in {n}"));
+    draw_table(
+        frame,
+        area,
+        header_row(&columns, sort_index, collection.descending, theme),
+        rows,
+        widths,
+        selected,
+        theme,
+        placeholder(collection, &scope),
+    );
+}
+
+fn simple<T: Listable>(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    theme: &Theme,
+    collection: &Collection<T>,
+    columns: &[&str],
+    widths: Vec<Constraint>,
+    what: &str,
+    cells: impl Fn(&T) -> Vec<Cell<'static>>,
+) {
+    let rows: Vec<Row> = collection
+        .window(collection.offset, state.table_height())
+        .map(|row| Row::new(cells(row)))
+        .collect();
+    let selected = collection.selected.checked_sub(collection.offset);
+    draw_table(
+        frame,
+        area,
+        header_row(
+            columns,
+            Some(collection.sort_column),
+            collection.descending,
+            theme,
+        ),
+        rows,
+        widths,
+        selected,
+        theme,
+        placeholder(collection, what),
+    );
+}
+
+fn age_text(time: Option<jiff::Timestamp>, now: jiff::Timestamp) -> String {
+    time.map_or_else(|| "".to_string(), |t| age(t, now))
+}
+
+pub fn workloads(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let now = state.now;
+    let filter = state.filter.clone();
+    let widths = vec![
+        Constraint::Length(14),
+        Constraint::Length(11),
+        Constraint::Min(16),
+        Constraint::Length(7),
+        Constraint::Length(10),
+        Constraint::Length(9),
+        Constraint::Length(6),
+    ];
+    simple(
+        frame,
+        area,
+        state,
+        theme,
+        &state.workloads,
+        WORKLOAD_COLUMNS,
+        widths,
+        "workloads",
+        |row| {
+            let style = if row.ready < row.desired {
+                theme.health(crate::model::pod_status::Health::Progressing)
+            } else {
+                Style::default()
+            };
+            vec![
+                Cell::from(row.namespace.as_str().to_string()),
+                Cell::from(row.kind.label()),
+                Cell::from(highlighted(row.name.as_str(), &filter, theme)),
+                Cell::from(row.ready_column()).style(style),
+                Cell::from(row.up_to_date.to_string()),
+                Cell::from(row.available.to_string()),
+                Cell::from(age_text(row.created, now)),
+            ]
+        },
+    );
+}
+
+pub fn namespaces(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let now = state.now;
+    let filter = state.filter.clone();
+    let current = state.target.namespace.clone();
+    simple(
+        frame,
+        area,
+        state,
+        theme,
+        &state.namespaces,
+        NAMESPACE_COLUMNS,
+        vec![
+            Constraint::Min(20),
+            Constraint::Length(12),
+            Constraint::Length(8),
+        ],
+        "namespaces",
+        |row| {
+            let marker = if current.as_deref() == Some(row.name.as_str()) {
+                "*"
+            } else {
+                " "
+            };
+            vec![
+                Cell::from(prefixed(marker, row.name.as_str(), &filter, theme)),
+                Cell::from(row.phase.as_str().to_string()),
+                Cell::from(age_text(row.created, now)),
+            ]
+        },
+    );
+}
+
+fn prefixed(marker: &str, name: &str, filter: &str, theme: &Theme) -> Line<'static> {
+    let mut line = highlighted(name, filter, theme);
+    line.spans.insert(0, Span::raw(format!("{marker} ")));
+    line
+}
+
+pub fn nodes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let now = state.now;
+    let filter = state.filter.clone();
+    simple(
+        frame,
+        area,
+        state,
+        theme,
+        &state.nodes,
+        NODE_COLUMNS,
+        vec![
+            Constraint::Min(16),
+            Constraint::Length(9),
+            Constraint::Length(14),
+            Constraint::Length(10),
+            Constraint::Length(6),
+        ],
+        "nodes",
+        |row| {
+            let (status, health) = if row.ready {
+                ("Ready", crate::model::pod_status::Health::Healthy)
+            } else {
+                ("NotReady", crate::model::pod_status::Health::Failing)
+            };
+            vec![
+                Cell::from(highlighted(row.name.as_str(), &filter, theme)),
+                Cell::from(format!("{} {status}", health_marker(health)))
+                    .style(theme.health(health)),
+                Cell::from(row.roles.as_str().to_string()),
+                Cell::from(row.version.as_str().to_string()),
+                Cell::from(age_text(row.created, now)),
+            ]
+        },
+    );
+}
+
+pub fn contexts(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let filter = state.filter.clone();
+    let current = state.target.context.as_str().to_string();
+    simple(
+        frame,
+        area,
+        state,
+        theme,
+        &state.contexts,
+        CONTEXT_COLUMNS,
+        vec![
+            Constraint::Min(16),
+            Constraint::Length(16),
+            Constraint::Length(16),
+            Constraint::Length(14),
+        ],
+        "contexts",
+        |row| {
+            let marker = if row.name.as_str() == current {
+                "*"
+            } else {
+                " "
+            };
+            vec![
+                Cell::from(prefixed(marker, row.name.as_str(), &filter, theme)),
+                Cell::from(row.cluster.as_str().to_string()),
+                Cell::from(row.user.as_str().to_string()),
+                Cell::from(row.namespace.as_str().to_string()),
+            ]
+        },
+    );
+}
