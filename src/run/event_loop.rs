@@ -1,0 +1,168 @@
+//! The application loop: one task owns `AppState`; keys, cluster reports,
+//! the clock and signals become messages; `update` returns effects that the
+//! runner carries out. A frame is drawn only when the state changed, at most
+//! twenty times a second, and written only when it differs from the last one
+//! on screen, so an idle screen writes nothing.
+
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, TestBackend};
+use ratatui::buffer::Buffer;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::app::msg::{Effect, Msg};
+use crate::app::state::{AppState, Level, Target};
+use crate::app::update::{context_switched, start, update};
+use crate::cluster::runner::Runner;
+use crate::model::safe_text::SafeText;
+use crate::ui::{Theme, draw};
+
+/// The shortest time between two frames.
+pub const FRAME_INTERVAL: Duration = Duration::from_millis(50);
+/// Most cluster reports folded into the state before a frame is considered.
+const BATCH: usize = 512;
+
+/// Builds the client of another context.
+pub trait ContextSwitcher {
+    fn switch(&mut self, name: &str) -> impl std::future::Future<Output = Result<(kube::Client, Target, Vec<String>), SafeText>> + Send;
+}
+
+/// What ended the loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    Signal,
+    InputClosed,
+}
+
+/// Draws frames only when they differ from what is on screen.
+pub struct Painter<B: Backend> {
+    pub terminal: Terminal<B>,
+    shadow: Terminal<TestBackend>,
+    last: Option<Buffer>,
+    pub frames_written: u64,
+}
+
+impl<B: Backend> Painter<B> {
+    pub fn new(terminal: Terminal<B>) -> Result<Painter<B>, String> {
+        let size = terminal.size().map_err(|e| format!("{e:?}"))?;
+        let shadow = Terminal::new(TestBackend::new(size.width, size.height)).map_err(|e| format!("{e:?}"))?;
+        Ok(Painter { terminal, shadow, last: None, frames_written: 0 })
+    }
+
+    /// Render off screen; write to the terminal only if anything changed.
+    pub fn paint(&mut self, state: &AppState, theme: &Theme, write: &mut dyn FnMut(&mut Terminal<B>, &dyn Fn(&mut ratatui::Frame)) -> std::io::Result<()>) -> std::io::Result<bool> {
+        let size = self.terminal.size().map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+        if self.shadow.backend().buffer().area.width != size.width || self.shadow.backend().buffer().area.height != size.height {
+            self.shadow.backend_mut().resize(size.width, size.height);
+            self.last = None;
+        }
+        self.shadow.draw(|frame| draw(frame, state, theme)).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+        let buffer = self.shadow.backend().buffer().clone();
+        if self.last.as_ref() == Some(&buffer) {
+            return Ok(false);
+        }
+        write(&mut self.terminal, &|frame| draw(frame, state, theme))?;
+        self.last = Some(buffer);
+        self.frames_written += 1;
+        Ok(true)
+    }
+
+    /// Forget what is on screen (after a resize or a suspended attach).
+    pub fn invalidate(&mut self) {
+        self.last = None;
+    }
+}
+
+/// Run effects; a context switch is awaited here, the rest go to the runner.
+async fn apply<S: ContextSwitcher>(state: &mut AppState, runner: &mut Runner, switcher: &mut S, effects: Vec<Effect>) -> bool {
+    let mut queue = effects;
+    while !queue.is_empty() {
+        let mut next = Vec::new();
+        for effect in queue {
+            match effect {
+                Effect::Quit => return false,
+                Effect::SwitchContext { name } => match switcher.switch(&name).await {
+                    Ok((client, target, hints)) => {
+                        runner.replace_client(client);
+                        next.extend(context_switched(state, target, hints));
+                    }
+                    Err(error) => state.message = Some((Level::Error, error)),
+                },
+                other => runner.run(other),
+            }
+        }
+        queue = next;
+    }
+    true
+}
+
+/// The loop. `input` yields key and resize messages; `signals` ends it.
+#[allow(clippy::too_many_arguments)]
+pub async fn run<B, I, S>(
+    painter: &mut Painter<B>,
+    state: &mut AppState,
+    runner: &mut Runner,
+    switcher: &mut S,
+    mut input: I,
+    mut reports: mpsc::Receiver<Msg>,
+    mut signals: mpsc::Receiver<()>,
+    theme: &Theme,
+    write: &mut dyn FnMut(&mut Terminal<B>, &dyn Fn(&mut ratatui::Frame)) -> std::io::Result<()>,
+) -> std::io::Result<Exit>
+where
+    B: Backend,
+    I: Stream<Item = Msg> + Unpin,
+    S: ContextSwitcher,
+{
+    let effects = start(state);
+    if !apply(state, runner, switcher, effects).await {
+        return Ok(Exit::Quit);
+    }
+    let mut clock = tokio::time::interval(Duration::from_secs(1));
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut dirty = true;
+    let mut last_frame = Instant::now() - FRAME_INTERVAL;
+    loop {
+        if dirty && last_frame.elapsed() >= FRAME_INTERVAL {
+            state.prepare();
+            painter.paint(state, theme, write)?;
+            last_frame = Instant::now();
+            dirty = false;
+        }
+        let wake = last_frame + FRAME_INTERVAL;
+        let effects = tokio::select! {
+            _ = tokio::time::sleep_until(wake), if dirty => continue,
+            message = input.next() => match message {
+                Some(Msg::Resize(width, height)) => {
+                    painter.invalidate();
+                    update(state, Msg::Resize(width, height))
+                }
+                Some(message) => update(state, message),
+                None => return Ok(Exit::InputClosed),
+            },
+            report = reports.recv() => match report {
+                Some(report) => {
+                    let mut effects = update(state, report);
+                    for _ in 0..BATCH {
+                        match reports.try_recv() {
+                            Ok(report) => effects.extend(update(state, report)),
+                            Err(_) => break,
+                        }
+                    }
+                    effects
+                }
+                None => Vec::new(),
+            },
+            _ = clock.tick() => update(state, Msg::Tick(jiff::Timestamp::now())),
+            _ = signals.recv() => return Ok(Exit::Signal),
+        };
+        dirty = true;
+        if !apply(state, runner, switcher, effects).await || state.quit {
+            return Ok(Exit::Quit);
+        }
+    }
+}
