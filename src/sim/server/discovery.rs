@@ -1,6 +1,7 @@
 //! Discovery and the other non-resource paths: `/version`, `/healthz`,
 //! `/api`, `/apis` (legacy or aggregated, negotiated on `Accept`), the
-//! APIResourceLists, and the OpenAPI v3 index kubectl consults before `apply`.
+//! APIResourceLists, and the OpenAPI documents kubectl consults before `apply`
+//! (v3 as JSON, v2 as protobuf for kubectl 1.27 and 1.28).
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
@@ -9,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::super::resources;
 use super::super::status::ApiError;
+use super::openapi_v2;
 use super::request::{Route, Wanted, wanted};
 use super::{Shared, bytes_response, json_response};
 
@@ -68,7 +70,7 @@ pub fn version() -> Value {
     })
 }
 
-fn group_version_path(group: &str, version: &str) -> String {
+pub(super) fn group_version_path(group: &str, version: &str) -> String {
     if group.is_empty() {
         format!("api/{version}")
     } else {
@@ -76,11 +78,20 @@ fn group_version_path(group: &str, version: &str) -> String {
     }
 }
 
-/// `/openapi/v3` (the index) and `/openapi/v3/<gv path>` (a document per
-/// group version). The documents declare each type's group-version-kind and
-/// that writes accept `fieldValidation`, so kubectl leaves validation to the
-/// server instead of checking schemas it would need to download.
+/// `/openapi/v2` (one protobuf document), `/openapi/v3` (the index) and
+/// `/openapi/v3/<gv path>` (a document per group version). The documents
+/// declare each type's group-version-kind and that writes accept
+/// `fieldValidation`, so kubectl leaves validation to the server instead of
+/// checking schemas it would need to download.
 fn openapi(rest: &str) -> Result<Response, ApiError> {
+    if rest == "v2" {
+        let stored: Vec<&resources::ResourceType> = resources::stored().collect();
+        return Ok(bytes_response(
+            StatusCode::OK,
+            openapi_v2::CONTENT_TYPE,
+            Bytes::from(openapi_v2::document(&stored)),
+        ));
+    }
     let mut group_versions: Vec<(&str, &str)> = vec![("", "v1")];
     group_versions.extend(resources::groups());
     if rest == "v3" {

@@ -9,6 +9,7 @@
 mod discovery;
 mod ephemeral;
 mod logs;
+mod openapi_v2;
 mod proxy;
 mod remote;
 pub mod request;
