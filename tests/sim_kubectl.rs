@@ -254,7 +254,7 @@ async fn top_pod_and_describe_pod() {
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_creates_a_pod() {
     let sim = start(fast_demo(10.0)).await;
-    for (index, version) in ["1.30", "1.33"].into_iter().enumerate() {
+    for (index, version) in VERSIONS.into_iter().enumerate() {
         let manifest = format!(
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: applied-{index}\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n"
         );
