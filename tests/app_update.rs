@@ -1,0 +1,130 @@
+//! The state machine: messages in, state and effects out.
+
+mod support;
+
+use crossterm::event::KeyCode;
+use ktriage::app::msg::{ClusterEvent, Effect, Msg, WatchUpdate};
+use ktriage::app::state::View;
+use ktriage::app::{start, update};
+use ktriage::model::safe_text::SafeText;
+use support::{char_key, fixture_rows, key, pods_reset, state};
+
+#[test]
+fn start_watches_pods_metrics_and_lists() {
+    let mut state = state(Some("shop"), false);
+    let effects = start(&mut state);
+    assert!(effects.contains(&Effect::WatchPods { generation: 1, namespace: Some("shop".into()), label_selector: None, node: None }));
+    assert!(effects.contains(&Effect::PollMetrics { generation: 1, namespace: Some("shop".into()) }));
+    assert!(effects.contains(&Effect::WatchNamespaces { generation: 1 }));
+}
+
+#[test]
+fn reports_of_a_replaced_watch_are_ignored() {
+    let mut state = state(None, false);
+    start(&mut state);
+    update(&mut state, pods_reset(0, fixture_rows()));
+    assert_eq!(state.pods.len(), 0);
+    update(&mut state, pods_reset(1, fixture_rows()));
+    assert_eq!(state.pods.len(), fixture_rows().len());
+}
+
+#[test]
+fn open_a_pod_fetches_its_detail() {
+    let mut state = state(None, false);
+    start(&mut state);
+    update(&mut state, pods_reset(1, fixture_rows()));
+    state.prepare();
+    update(&mut state, key(KeyCode::Down));
+    let selected = state.pods.selected_row().map(|r| (r.namespace.as_str().to_string(), r.name.as_str().to_string())).unwrap();
+    let effects = update(&mut state, key(KeyCode::Enter));
+    assert_eq!(state.view, View::PodDetail);
+    assert_eq!(effects, vec![Effect::FetchPodDetail { namespace: selected.0, name: selected.1 }]);
+    update(&mut state, key(KeyCode::Esc));
+    assert_eq!(state.view, View::Pods);
+}
+
+#[test]
+fn filter_narrows_and_escape_clears() {
+    let mut state = state(None, false);
+    start(&mut state);
+    update(&mut state, pods_reset(1, fixture_rows()));
+    state.prepare();
+    let all = state.pods.visible_len();
+    update(&mut state, char_key('/'));
+    for character in "prom".chars() {
+        update(&mut state, char_key(character));
+    }
+    state.prepare();
+    assert!(state.pods.visible_len() < all);
+    assert!(state.pods.window(0, 10).all(|row| row.name.as_str().contains("prom")));
+    update(&mut state, key(KeyCode::Esc));
+    state.prepare();
+    assert_eq!(state.pods.visible_len(), all);
+}
+
+#[test]
+fn palette_switches_namespace_and_restarts_watches() {
+    let mut state = state(None, false);
+    start(&mut state);
+    update(&mut state, char_key(':'));
+    for character in "ns team-a".chars() {
+        update(&mut state, char_key(character));
+    }
+    let effects = update(&mut state, key(KeyCode::Enter));
+    assert_eq!(state.target.namespace.as_deref(), Some("team-a"));
+    assert!(effects.iter().any(|e| matches!(e, Effect::WatchPods { namespace: Some(n), .. } if n == "team-a")));
+}
+
+#[test]
+fn context_switch_needs_a_known_context() {
+    let mut state = state(None, false);
+    start(&mut state);
+    for line in [":ctx nowhere", ":ctx viewer"] {
+        for character in line.chars() {
+            update(&mut state, char_key(character));
+        }
+        let effects = update(&mut state, key(KeyCode::Enter));
+        if line.ends_with("viewer") {
+            assert_eq!(effects, vec![Effect::SwitchContext { name: "viewer".into() }]);
+        } else {
+            assert!(effects.is_empty());
+            assert!(state.message.is_some());
+        }
+    }
+}
+
+#[test]
+fn forbidden_namespaces_fall_back_to_known_ones() {
+    let mut state = state(Some("team-a"), false);
+    start(&mut state);
+    let denied = SafeText::from_untrusted("namespaces is forbidden: User \"viewer\" cannot list resource \"namespaces\"");
+    update(&mut state, Msg::Cluster(ClusterEvent::Namespaces { generation: 1, update: WatchUpdate::Forbidden(denied) }));
+    state.prepare();
+    let names: Vec<String> = state.namespaces.window(0, 10).map(|n| n.name.as_str().to_string()).collect();
+    assert_eq!(names, vec!["team-a".to_string()]);
+}
+
+#[test]
+fn sort_by_restarts_puts_the_worst_last_and_reverse_first() {
+    let mut state = state(None, false);
+    start(&mut state);
+    update(&mut state, pods_reset(1, fixture_rows()));
+    for _ in 0..4 {
+        update(&mut state, char_key('>'));
+    }
+    state.prepare();
+    let last = state.pods.window(state.pods.visible_len() - 1, 1).next().map(|r| r.restarts);
+    assert_eq!(last, Some(7527));
+    update(&mut state, char_key('<'));
+    state.prepare();
+    assert_eq!(state.pods.window(0, 1).next().map(|r| r.restarts), Some(7527));
+}
+
+#[test]
+fn quit_from_q_and_ctrl_c() {
+    let mut state = state(None, false);
+    assert_eq!(update(&mut state, char_key('q')), vec![Effect::Quit]);
+    let mut other = support::state(None, false);
+    let ctrl_c = Msg::Key(crossterm::event::KeyEvent::new(KeyCode::Char('c'), crossterm::event::KeyModifiers::CONTROL));
+    assert_eq!(update(&mut other, ctrl_c), vec![Effect::Quit]);
+}
