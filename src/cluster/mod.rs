@@ -1,8 +1,11 @@
-//! Every Kubernetes call, through kube-rs: clients per context, watchers
-//! that feed slim rows, metrics, details and YAML. Turns API traffic into
-//! messages for the state machine and runs its effects. Never draws and
-//! never owns UI state.
+//! Every Kubernetes call, through kube-rs: which kubeconfig and context to
+//! use, a client per context, watchers that feed slim rows, metrics, details
+//! and YAML. Turns API traffic into messages for the state machine and runs
+//! its effects. Never draws, never owns UI state, and never writes a
+//! credential to a log.
 
 pub mod fetch;
+pub mod kubeconfig;
+mod kubeconfig_error;
 pub mod runner;
 pub mod watch;
