@@ -118,6 +118,14 @@ fn percent(usage: u64, of: Option<u64>) -> String {
     }
 }
 
+/// `42m 42%/8%`: usage, then percent of request and of limit when set.
+fn against(amount: String, usage: u64, request: Option<u64>, limit: Option<u64>) -> String {
+    if request.is_none() && limit.is_none() {
+        return amount;
+    }
+    format!("{amount} {}/{}", percent(usage, request), percent(usage, limit))
+}
+
 fn usage_cells(row: &PodRow, usage: Option<&Usage>, metrics: Option<bool>) -> (String, String) {
     match (usage, metrics) {
         (Some(usage), _) => (
@@ -139,79 +147,82 @@ fn usage_cells(row: &PodRow, usage: Option<&Usage>, metrics: Option<bool>) -> (S
     }
 }
 
+/// One cell of the pods table before layout.
+struct PodCell {
+    text: String,
+    style: Style,
+}
+
+fn pod_cell(column: &str, row: &PodRow, state: &AppState, theme: &Theme) -> PodCell {
+    let now = state.now;
+    let plain = |text: String| PodCell { text, style: Style::default() };
+    match column {
+        "NAMESPACE" => plain(row.namespace.as_str().to_string()),
+        "NAME" => plain(row.name.as_str().to_string()),
+        "READY" => plain(row.ready.clone()),
+        "STATUS" => PodCell { text: format!("{} {}", health_marker(row.health), row.status.as_str()), style: theme.health(row.health) },
+        "RESTARTS" => plain(row.restarts_column(now)),
+        "CPU" | "MEM" => {
+            let usage = state.usage.get(&(row.namespace.as_str().to_string(), row.name.as_str().to_string()));
+            let (cpu, memory) = usage_cells(row, usage, state.metrics_available);
+            plain(if column == "CPU" { cpu } else { memory })
+        }
+        "NODE" => plain(row.node.as_str().to_string()),
+        _ => plain(row.age_column(now)),
+    }
+}
+
+/// Columns that go first when the screen is narrow, least useful first.
+const OPTIONAL: &[&str] = &["NODE", "MEM", "CPU"];
+const NAME_MINIMUM: u16 = 12;
+
 pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let wide = area.width >= 120;
     let across = state.across_namespaces();
-    let columns: Vec<&str> = POD_COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| (across || *c != "NAMESPACE") && (wide || *c != "NODE"))
-        .collect();
     let height = state.table_height();
     let collection = &state.pods;
-    let now = state.now;
-    let rows: Vec<Row> = collection
-        .window(collection.offset, height)
-        .map(|row| {
-            let usage = state.usage.get(&(
-                row.namespace.as_str().to_string(),
-                row.name.as_str().to_string(),
-            ));
-            let (cpu, memory) = usage_cells(row, usage, state.metrics_available);
-            let style = theme.health(row.health);
-            let mut cells: Vec<Cell> = Vec::new();
-            for column in &columns {
-                cells.push(match *column {
-                    "NAMESPACE" => Cell::from(row.namespace.as_str().to_string()),
-                    "NAME" => Cell::from(highlighted(row.name.as_str(), &state.filter, theme)),
-                    "READY" => Cell::from(row.ready.clone()),
-                    "STATUS" => Cell::from(format!(
-                        "{} {}",
-                        health_marker(row.health),
-                        row.status.as_str()
-                    ))
-                    .style(style),
-                    "RESTARTS" => Cell::from(row.restarts_column(now)),
-                    "CPU" => Cell::from(cpu.clone()),
-                    "MEM" => Cell::from(memory.clone()),
-                    "NODE" => Cell::from(row.node.as_str().to_string()),
-                    _ => Cell::from(row.age_column(now)),
-                });
-            }
-            Row::new(cells)
-        })
-        .collect();
-    let widths: Vec<Constraint> = columns
+    let visible: Vec<&PodRow> = collection.window(collection.offset, height).collect();
+    let mut columns: Vec<&str> = POD_COLUMNS.iter().copied().filter(|c| across || *c != "NAMESPACE").collect();
+    let cells: Vec<Vec<PodCell>> = visible.iter().map(|row| POD_COLUMNS.iter().map(|c| pod_cell(c, row, state, theme)).collect()).collect();
+    let mut caps: Vec<(&str, u16)> = vec![("NAMESPACE", 20), ("NODE", 24)];
+    let width_of = |column: &str, caps: &[(&str, u16)]| -> u16 {
+        let index = POD_COLUMNS.iter().position(|c| *c == column).unwrap_or(0);
+        let content = cells.iter().map(|row| unicode_width::UnicodeWidthStr::width(row[index].text.as_str())).max().unwrap_or(0);
+        let cap = caps.iter().find(|(name, _)| *name == column).map_or(40, |(_, cap)| *cap);
+        (content.max(column.len() + 1) as u16).min(cap)
+    };
+    let fixed = |columns: &[&str], caps: &[(&str, u16)]| -> u16 { columns.iter().filter(|c| **c != "NAME").map(|c| width_of(c, caps) + 1).sum() };
+    // Drop optional columns until the rest leave the name enough room, then
+    // narrow the namespace and the restart age (they truncate legibly).
+    for optional in OPTIONAL {
+        if fixed(&columns, &caps) + NAME_MINIMUM <= area.width {
+            break;
+        }
+        columns.retain(|c| c != optional);
+    }
+    for (column, narrower) in [("NAMESPACE", 12), ("RESTARTS", 10), ("NAMESPACE", 8)] {
+        if fixed(&columns, &caps) + NAME_MINIMUM <= area.width {
+            break;
+        }
+        caps.retain(|(name, _)| *name != column);
+        caps.push((column, narrower));
+    }
+    let rows: Vec<Row> = cells
         .iter()
-        .map(|column| match *column {
-            "NAMESPACE" => Constraint::Length(if wide { 16 } else { 10 }),
-            "NAME" => Constraint::Min(16),
-            "READY" => Constraint::Length(5),
-            "STATUS" => Constraint::Length(if wide { 28 } else { 18 }),
-            "RESTARTS" => Constraint::Length(if wide { 14 } else { 12 }),
-            "CPU" | "MEM" => Constraint::Length(if wide { 15 } else { 12 }),
-            "NODE" => Constraint::Length(12),
-            _ => Constraint::Length(5),
+        .zip(&visible)
+        .map(|(row_cells, row)| {
+            Row::new(columns.iter().map(|column| {
+                let index = POD_COLUMNS.iter().position(|c| c == column).unwrap_or(0);
+                let cell = &row_cells[index];
+                if *column == "NAME" { Cell::from(highlighted(row.name.as_str(), &state.filter, theme)) } else { Cell::from(cell.text.clone()).style(cell.style) }
+            }))
         })
         .collect();
+    let widths: Vec<Constraint> = columns.iter().map(|column| if *column == "NAME" { Constraint::Min(NAME_MINIMUM) } else { Constraint::Length(width_of(column, &caps)) }).collect();
     let sort_name = POD_COLUMNS.get(collection.sort_column).copied();
     let sort_index = columns.iter().position(|c| Some(*c) == sort_name);
     let selected = collection.selected.checked_sub(collection.offset);
-    let scope = state
-        .target
-        .namespace
-        .as_deref()
-        .map_or_else(|| "pods".to_string(), |n| format!("pods in {n}"));
-    draw_table(
-        frame,
-        area,
-        header_row(&columns, sort_index, collection.descending, theme),
-        rows,
-        widths,
-        selected,
-        theme,
-        placeholder(collection, &scope),
-    );
+    let scope = state.target.namespace.as_deref().map_or_else(|| "pods".to_string(), |n| format!("pods in {n}"));
+    draw_table(frame, area, header_row(&columns, sort_index, collection.descending, theme), rows, widths, selected, theme, placeholder(collection, &scope));
 }
 
 fn simple<T: Listable>(
