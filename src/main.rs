@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use ktriage::run::{Options, run};
 use ktriage::sim::run::{SimOptions, start};
 use ktriage::sim::scenario::Scale;
 
@@ -17,6 +18,33 @@ use ktriage::sim::scenario::Scale;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config).
+    #[arg(long, global = true)]
+    kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to start in.
+    #[arg(long)]
+    context: Option<String>,
+    /// The namespace to start in.
+    #[arg(short = 'n', long)]
+    namespace: Option<String>,
+    /// Start with every namespace.
+    #[arg(short = 'A', long)]
+    all_namespaces: bool,
+    /// Act as this user (impersonation).
+    #[arg(long = "as")]
+    as_user: Option<String>,
+    /// Act as a member of this group (impersonation; repeatable).
+    #[arg(long = "as-group")]
+    as_group: Vec<String>,
+    /// Refuse every action that would change the cluster.
+    #[arg(long)]
+    read_only: bool,
+    /// Run against the built-in simulated cluster.
+    #[arg(long)]
+    demo: bool,
+    /// Draw without colours (also: NO_COLOR).
+    #[arg(long)]
+    no_color: bool,
 }
 
 #[derive(Subcommand, Debug)]

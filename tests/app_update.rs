@@ -13,8 +13,16 @@ use support::{char_key, fixture_rows, key, pods_reset, state};
 fn start_watches_pods_metrics_and_lists() {
     let mut state = state(Some("shop"), false);
     let effects = start(&mut state);
-    assert!(effects.contains(&Effect::WatchPods { generation: 1, namespace: Some("shop".into()), label_selector: None, node: None }));
-    assert!(effects.contains(&Effect::PollMetrics { generation: 1, namespace: Some("shop".into()) }));
+    assert!(effects.contains(&Effect::WatchPods {
+        generation: 1,
+        namespace: Some("shop".into()),
+        label_selector: None,
+        node: None
+    }));
+    assert!(effects.contains(&Effect::PollMetrics {
+        generation: 1,
+        namespace: Some("shop".into())
+    }));
     assert!(effects.contains(&Effect::WatchNamespaces { generation: 1 }));
 }
 
@@ -35,10 +43,25 @@ fn open_a_pod_fetches_its_detail() {
     update(&mut state, pods_reset(1, fixture_rows()));
     state.prepare();
     update(&mut state, key(KeyCode::Down));
-    let selected = state.pods.selected_row().map(|r| (r.namespace.as_str().to_string(), r.name.as_str().to_string())).unwrap();
+    let selected = state
+        .pods
+        .selected_row()
+        .map(|r| {
+            (
+                r.namespace.as_str().to_string(),
+                r.name.as_str().to_string(),
+            )
+        })
+        .unwrap();
     let effects = update(&mut state, key(KeyCode::Enter));
     assert_eq!(state.view, View::PodDetail);
-    assert_eq!(effects, vec![Effect::FetchPodDetail { namespace: selected.0, name: selected.1 }]);
+    assert_eq!(
+        effects,
+        vec![Effect::FetchPodDetail {
+            namespace: selected.0,
+            name: selected.1
+        }]
+    );
     update(&mut state, key(KeyCode::Esc));
     assert_eq!(state.view, View::Pods);
 }
@@ -56,7 +79,12 @@ fn filter_narrows_and_escape_clears() {
     }
     state.prepare();
     assert!(state.pods.visible_len() < all);
-    assert!(state.pods.window(0, 10).all(|row| row.name.as_str().contains("prom")));
+    assert!(
+        state
+            .pods
+            .window(0, 10)
+            .all(|row| row.name.as_str().contains("prom"))
+    );
     update(&mut state, key(KeyCode::Esc));
     state.prepare();
     assert_eq!(state.pods.visible_len(), all);
@@ -72,7 +100,11 @@ fn palette_switches_namespace_and_restarts_watches() {
     }
     let effects = update(&mut state, key(KeyCode::Enter));
     assert_eq!(state.target.namespace.as_deref(), Some("team-a"));
-    assert!(effects.iter().any(|e| matches!(e, Effect::WatchPods { namespace: Some(n), .. } if n == "team-a")));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::WatchPods { namespace: Some(n), .. } if n == "team-a"))
+    );
 }
 
 #[test]
@@ -85,7 +117,12 @@ fn context_switch_needs_a_known_context() {
         }
         let effects = update(&mut state, key(KeyCode::Enter));
         if line.ends_with("viewer") {
-            assert_eq!(effects, vec![Effect::SwitchContext { name: "viewer".into() }]);
+            assert_eq!(
+                effects,
+                vec![Effect::SwitchContext {
+                    name: "viewer".into()
+                }]
+            );
         } else {
             assert!(effects.is_empty());
             assert!(state.message.is_some());
@@ -97,10 +134,22 @@ fn context_switch_needs_a_known_context() {
 fn forbidden_namespaces_fall_back_to_known_ones() {
     let mut state = state(Some("team-a"), false);
     start(&mut state);
-    let denied = SafeText::from_untrusted("namespaces is forbidden: User \"viewer\" cannot list resource \"namespaces\"");
-    update(&mut state, Msg::Cluster(ClusterEvent::Namespaces { generation: 1, update: WatchUpdate::Forbidden(denied) }));
+    let denied = SafeText::from_untrusted(
+        "namespaces is forbidden: User \"viewer\" cannot list resource \"namespaces\"",
+    );
+    update(
+        &mut state,
+        Msg::Cluster(ClusterEvent::Namespaces {
+            generation: 1,
+            update: WatchUpdate::Forbidden(denied),
+        }),
+    );
     state.prepare();
-    let names: Vec<String> = state.namespaces.window(0, 10).map(|n| n.name.as_str().to_string()).collect();
+    let names: Vec<String> = state
+        .namespaces
+        .window(0, 10)
+        .map(|n| n.name.as_str().to_string())
+        .collect();
     assert_eq!(names, vec!["team-a".to_string()]);
 }
 
@@ -113,11 +162,18 @@ fn sort_by_restarts_puts_the_worst_last_and_reverse_first() {
         update(&mut state, char_key('>'));
     }
     state.prepare();
-    let last = state.pods.window(state.pods.visible_len() - 1, 1).next().map(|r| r.restarts);
+    let last = state
+        .pods
+        .window(state.pods.visible_len() - 1, 1)
+        .next()
+        .map(|r| r.restarts);
     assert_eq!(last, Some(7527));
     update(&mut state, char_key('<'));
     state.prepare();
-    assert_eq!(state.pods.window(0, 1).next().map(|r| r.restarts), Some(7527));
+    assert_eq!(
+        state.pods.window(0, 1).next().map(|r| r.restarts),
+        Some(7527)
+    );
 }
 
 #[test]
@@ -125,6 +181,9 @@ fn quit_from_q_and_ctrl_c() {
     let mut state = state(None, false);
     assert_eq!(update(&mut state, char_key('q')), vec![Effect::Quit]);
     let mut other = support::state(None, false);
-    let ctrl_c = Msg::Key(crossterm::event::KeyEvent::new(KeyCode::Char('c'), crossterm::event::KeyModifiers::CONTROL));
+    let ctrl_c = Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('c'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
     assert_eq!(update(&mut other, ctrl_c), vec![Effect::Quit]);
 }

@@ -24,7 +24,9 @@ fn render(state: &mut AppState, width: u16, height: u16) -> String {
     state.size = (width, height);
     state.prepare();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| draw(frame, state, &Theme::colored())).expect("draw");
+    terminal
+        .draw(|frame| draw(frame, state, &Theme::colored()))
+        .expect("draw");
     let buffer = terminal.backend().buffer();
     let mut lines = Vec::new();
     for y in 0..height {
@@ -54,20 +56,44 @@ fn populated(namespace: Option<&str>) -> AppState {
     let usage = fixture_rows()
         .iter()
         .take(3)
-        .map(|row| (row.namespace.as_str().to_string(), row.name.as_str().to_string(), Usage { cpu_nanocores: 42_000_000, memory_bytes: 96 << 20 }))
+        .map(|row| {
+            (
+                row.namespace.as_str().to_string(),
+                row.name.as_str().to_string(),
+                Usage {
+                    cpu_nanocores: 42_000_000,
+                    memory_bytes: 96 << 20,
+                },
+            )
+        })
         .collect();
-    update(&mut state, Msg::Cluster(ClusterEvent::Metrics { generation: 1, result: Ok(usage) }));
+    update(
+        &mut state,
+        Msg::Cluster(ClusterEvent::Metrics {
+            generation: 1,
+            result: Ok(usage),
+        }),
+    );
     state
 }
 
 fn fixture<T: serde::de::DeserializeOwned>(path: &str) -> T {
-    let text = std::fs::read_to_string(format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).expect("fixture");
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
     serde_json::from_str(&text).expect("parses")
 }
 
 fn list<T: serde::de::DeserializeOwned>(path: &str) -> Vec<T> {
     let value: serde_json::Value = fixture(path);
-    value["items"].as_array().into_iter().flatten().filter_map(|item| serde_json::from_value(item.clone()).ok()).collect()
+    value["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| serde_json::from_value(item.clone()).ok())
+        .collect()
 }
 
 #[test]
@@ -105,8 +131,16 @@ fn pods_filtered() {
 fn pods_forbidden() {
     snapshot("pods_forbidden", || {
         let mut state = started(Some("shop"));
-        let message = SafeText::from_untrusted("pods is forbidden: User \"viewer\" cannot list resource \"pods\" in API group \"\" in the namespace \"shop\"");
-        update(&mut state, Msg::Cluster(ClusterEvent::Pods { generation: 1, update: WatchUpdate::Forbidden(message) }));
+        let message = SafeText::from_untrusted(
+            "pods is forbidden: User \"viewer\" cannot list resource \"pods\" in API group \"\" in the namespace \"shop\"",
+        );
+        update(
+            &mut state,
+            Msg::Cluster(ClusterEvent::Pods {
+                generation: 1,
+                update: WatchUpdate::Forbidden(message),
+            }),
+        );
         state
     });
 }
@@ -115,8 +149,18 @@ fn pods_forbidden() {
 fn pods_stale_while_reconnecting() {
     snapshot("pods_stale", || {
         let mut state = populated(None);
-        state.now = now().checked_add(jiff::SignedDuration::from_secs(12)).expect("time");
-        update(&mut state, Msg::Cluster(ClusterEvent::Pods { generation: 1, update: WatchUpdate::Reconnecting(SafeText::from_untrusted("connection failed: connection refused")) }));
+        state.now = now()
+            .checked_add(jiff::SignedDuration::from_secs(12))
+            .expect("time");
+        update(
+            &mut state,
+            Msg::Cluster(ClusterEvent::Pods {
+                generation: 1,
+                update: WatchUpdate::Reconnecting(SafeText::from_untrusted(
+                    "connection failed: connection refused",
+                )),
+            }),
+        );
         state
     });
 }
@@ -125,7 +169,15 @@ fn pods_stale_while_reconnecting() {
 fn pods_error_before_any_data() {
     snapshot("pods_error", || {
         let mut state = started(None);
-        update(&mut state, Msg::Cluster(ClusterEvent::Pods { generation: 1, update: WatchUpdate::Reconnecting(SafeText::from_untrusted("the API server refused the credentials (401): log in again")) }));
+        update(
+            &mut state,
+            Msg::Cluster(ClusterEvent::Pods {
+                generation: 1,
+                update: WatchUpdate::Reconnecting(SafeText::from_untrusted(
+                    "the API server refused the credentials (401): log in again",
+                )),
+            }),
+        );
         state
     });
 }
@@ -144,8 +196,17 @@ fn pods_read_only() {
 fn namespaces_view() {
     snapshot("namespaces", || {
         let mut state = populated(None);
-        let rows: Vec<NamespaceRow> = list::<Namespace>("other/namespacelist-k3d.json").iter().map(NamespaceRow::from_namespace).collect();
-        update(&mut state, Msg::Cluster(ClusterEvent::Namespaces { generation: 1, update: WatchUpdate::Reset(rows) }));
+        let rows: Vec<NamespaceRow> = list::<Namespace>("other/namespacelist-k3d.json")
+            .iter()
+            .map(NamespaceRow::from_namespace)
+            .collect();
+        update(
+            &mut state,
+            Msg::Cluster(ClusterEvent::Namespaces {
+                generation: 1,
+                update: WatchUpdate::Reset(rows),
+            }),
+        );
         update(&mut state, char_key('3'));
         state
     });
@@ -155,8 +216,17 @@ fn namespaces_view() {
 fn nodes_view() {
     snapshot("nodes", || {
         let mut state = populated(None);
-        let rows: Vec<NodeRow> = list::<Node>("other/nodelist-k3d.json").iter().map(NodeRow::from_node).collect();
-        update(&mut state, Msg::Cluster(ClusterEvent::Nodes { generation: 1, update: WatchUpdate::Reset(rows) }));
+        let rows: Vec<NodeRow> = list::<Node>("other/nodelist-k3d.json")
+            .iter()
+            .map(NodeRow::from_node)
+            .collect();
+        update(
+            &mut state,
+            Msg::Cluster(ClusterEvent::Nodes {
+                generation: 1,
+                update: WatchUpdate::Reset(rows),
+            }),
+        );
         update(&mut state, char_key('5'));
         state
     });
@@ -167,7 +237,13 @@ fn workloads_view() {
     snapshot("workloads", || {
         let mut state = populated(None);
         let deployment: Deployment = fixture("other/deployment-postgres-icx.json");
-        update(&mut state, Msg::Cluster(ClusterEvent::Workloads { generation: 1, update: WatchUpdate::Reset(vec![WorkloadRow::from_deployment(&deployment)]) }));
+        update(
+            &mut state,
+            Msg::Cluster(ClusterEvent::Workloads {
+                generation: 1,
+                update: WatchUpdate::Reset(vec![WorkloadRow::from_deployment(&deployment)]),
+            }),
+        );
         update(&mut state, char_key('2'));
         state
     });
@@ -183,12 +259,31 @@ fn contexts_view() {
 }
 
 fn detail_of(pod: &Pod) -> PodDetail {
-    let events: Vec<EventRow> = list::<Event>("other/eventlist-k3d-default-backoff.json").iter().map(EventRow::from_event).collect();
+    let events: Vec<EventRow> = list::<Event>("other/eventlist-k3d-default-backoff.json")
+        .iter()
+        .map(EventRow::from_event)
+        .collect();
     PodDetail {
         row: PodRow::from_pod(pod),
         containers: container_details(pod),
-        conditions: pod.status.as_ref().and_then(|s| s.conditions.as_ref()).into_iter().flatten().map(|c| (SafeText::from_untrusted(&c.type_), SafeText::from_untrusted(&c.status), SafeText::from_untrusted(c.reason.as_deref().unwrap_or_default()))).collect(),
-        labels: vec![(SafeText::from_untrusted("app"), SafeText::from_untrusted("my-pod"))],
+        conditions: pod
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                (
+                    SafeText::from_untrusted(&c.type_),
+                    SafeText::from_untrusted(&c.status),
+                    SafeText::from_untrusted(c.reason.as_deref().unwrap_or_default()),
+                )
+            })
+            .collect(),
+        labels: vec![(
+            SafeText::from_untrusted("app"),
+            SafeText::from_untrusted("my-pod"),
+        )],
         annotations: Vec::new(),
         events,
         events_error: None,
@@ -200,7 +295,13 @@ fn pod_detail_of_a_crash_loop() {
     snapshot("pod_detail", || {
         let mut state = populated(None);
         let pod = fixture_pods().remove(0);
-        state.detail = Some(DetailState { namespace: "argocd".into(), name: "my-pod".into(), detail: Some(detail_of(&pod)), error: None, scroll: 0 });
+        state.detail = Some(DetailState {
+            namespace: "argocd".into(),
+            name: "my-pod".into(),
+            detail: Some(detail_of(&pod)),
+            error: None,
+            scroll: 0,
+        });
         state.view = View::PodDetail;
         state
     });
@@ -210,7 +311,13 @@ fn pod_detail_of_a_crash_loop() {
 fn pod_detail_loading_and_error() {
     snapshot("pod_detail_error", || {
         let mut state = populated(None);
-        state.detail = Some(DetailState { namespace: "shop".into(), name: "gone".into(), detail: None, error: Some(SafeText::from_untrusted("pods \"gone\" not found (404)")), scroll: 0 });
+        state.detail = Some(DetailState {
+            namespace: "shop".into(),
+            name: "gone".into(),
+            detail: None,
+            error: Some(SafeText::from_untrusted("pods \"gone\" not found (404)")),
+            scroll: 0,
+        });
         state.view = View::PodDetail;
         state
     });
@@ -221,7 +328,15 @@ fn yaml_view_with_search() {
     snapshot("yaml", || {
         let mut state = populated(None);
         let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: my-pod\n  namespace: argocd\nspec:\n  containers:\n  - name: main\n    image: alpine:latest\nstatus:\n  phase: Running\n";
-        state.yaml = Some(YamlState { title: "pod argocd/my-pod".into(), lines: SafeText::lines_from_untrusted(text), loading: false, error: None, scroll: 0, search: "main".into(), searching: false });
+        state.yaml = Some(YamlState {
+            title: "pod argocd/my-pod".into(),
+            lines: SafeText::lines_from_untrusted(text),
+            loading: false,
+            error: None,
+            scroll: 0,
+            search: "main".into(),
+            searching: false,
+        });
         state.view = View::Yaml;
         state
     });
@@ -254,7 +369,9 @@ fn hostile_text_never_reaches_the_screen() {
     update(&mut state, pods_reset(1, vec![PodRow::from_pod(&pod)]));
     for (width, height) in SIZES {
         let screen = render(&mut state, width, height);
-        assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}') && !screen.contains('\u{9b}'));
+        assert!(
+            !screen.contains('\u{1b}') && !screen.contains('\u{7}') && !screen.contains('\u{9b}')
+        );
         assert!(screen.contains("evil^[]52;c;aGk="), "{screen}");
     }
     update(&mut state, key(KeyCode::Esc));

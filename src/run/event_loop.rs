@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
-use ratatui::backend::{Backend, TestBackend};
+use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -38,34 +38,52 @@ pub enum Exit {
     InputClosed,
 }
 
+/// Where frames go: the real terminal, or a test backend.
+pub trait Screen {
+    fn size(&self) -> (u16, u16);
+    fn draw(&mut self, render: &dyn Fn(&mut ratatui::Frame)) -> std::io::Result<()>;
+}
+
 /// Draws frames only when they differ from what is on screen.
-pub struct Painter<B: Backend> {
-    pub terminal: Terminal<B>,
+pub struct Painter {
     shadow: Terminal<TestBackend>,
     last: Option<Buffer>,
     pub frames_written: u64,
 }
 
-impl<B: Backend> Painter<B> {
-    pub fn new(terminal: Terminal<B>) -> Result<Painter<B>, String> {
-        let size = terminal.size().map_err(|e| format!("{e:?}"))?;
-        let shadow = Terminal::new(TestBackend::new(size.width, size.height)).map_err(|e| format!("{e:?}"))?;
-        Ok(Painter { terminal, shadow, last: None, frames_written: 0 })
+impl Default for Painter {
+    fn default() -> Self {
+        Painter::new()
+    }
+}
+
+impl Painter {
+    pub fn new() -> Painter {
+        // A TestBackend terminal cannot fail to build.
+        let shadow = match Terminal::new(TestBackend::new(80, 24)) {
+            Ok(terminal) => terminal,
+            Err(never) => match never {},
+        };
+        Painter { shadow, last: None, frames_written: 0 }
     }
 
-    /// Render off screen; write to the terminal only if anything changed.
-    pub fn paint(&mut self, state: &AppState, theme: &Theme, write: &mut dyn FnMut(&mut Terminal<B>, &dyn Fn(&mut ratatui::Frame)) -> std::io::Result<()>) -> std::io::Result<bool> {
-        let size = self.terminal.size().map_err(|e| std::io::Error::other(format!("{e:?}")))?;
-        if self.shadow.backend().buffer().area.width != size.width || self.shadow.backend().buffer().area.height != size.height {
-            self.shadow.backend_mut().resize(size.width, size.height);
+    /// Render off screen; write to the screen only if anything changed.
+    pub fn paint<S: Screen>(&mut self, screen: &mut S, state: &AppState, theme: &Theme) -> std::io::Result<bool> {
+        let (width, height) = screen.size();
+        let area = self.shadow.backend().buffer().area;
+        if area.width != width || area.height != height {
+            self.shadow.backend_mut().resize(width, height);
             self.last = None;
         }
-        self.shadow.draw(|frame| draw(frame, state, theme)).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+        let drawn = self.shadow.draw(|frame| draw(frame, state, theme));
+        if let Err(never) = drawn {
+            match never {}
+        }
         let buffer = self.shadow.backend().buffer().clone();
         if self.last.as_ref() == Some(&buffer) {
             return Ok(false);
         }
-        write(&mut self.terminal, &|frame| draw(frame, state, theme))?;
+        screen.draw(&|frame| draw(frame, state, theme))?;
         self.last = Some(buffer);
         self.frames_written += 1;
         Ok(true)
@@ -102,8 +120,9 @@ async fn apply<S: ContextSwitcher>(state: &mut AppState, runner: &mut Runner, sw
 
 /// The loop. `input` yields key and resize messages; `signals` ends it.
 #[allow(clippy::too_many_arguments)]
-pub async fn run<B, I, S>(
-    painter: &mut Painter<B>,
+pub async fn run<D, I, S>(
+    screen: &mut D,
+    painter: &mut Painter,
     state: &mut AppState,
     runner: &mut Runner,
     switcher: &mut S,
@@ -111,10 +130,9 @@ pub async fn run<B, I, S>(
     mut reports: mpsc::Receiver<Msg>,
     mut signals: mpsc::Receiver<()>,
     theme: &Theme,
-    write: &mut dyn FnMut(&mut Terminal<B>, &dyn Fn(&mut ratatui::Frame)) -> std::io::Result<()>,
 ) -> std::io::Result<Exit>
 where
-    B: Backend,
+    D: Screen,
     I: Stream<Item = Msg> + Unpin,
     S: ContextSwitcher,
 {
@@ -128,8 +146,9 @@ where
     let mut last_frame = Instant::now() - FRAME_INTERVAL;
     loop {
         if dirty && last_frame.elapsed() >= FRAME_INTERVAL {
+            state.size = screen.size();
             state.prepare();
-            painter.paint(state, theme, write)?;
+            painter.paint(screen, state, theme)?;
             last_frame = Instant::now();
             dirty = false;
         }

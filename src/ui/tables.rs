@@ -123,7 +123,11 @@ fn against(amount: String, usage: u64, request: Option<u64>, limit: Option<u64>)
     if request.is_none() && limit.is_none() {
         return amount;
     }
-    format!("{amount} {}/{}", percent(usage, request), percent(usage, limit))
+    format!(
+        "{amount} {}/{}",
+        percent(usage, request),
+        percent(usage, limit)
+    )
 }
 
 fn usage_cells(row: &PodRow, usage: Option<&Usage>, metrics: Option<bool>) -> (String, String) {
@@ -155,15 +159,24 @@ struct PodCell {
 
 fn pod_cell(column: &str, row: &PodRow, state: &AppState, theme: &Theme) -> PodCell {
     let now = state.now;
-    let plain = |text: String| PodCell { text, style: Style::default() };
+    let plain = |text: String| PodCell {
+        text,
+        style: Style::default(),
+    };
     match column {
         "NAMESPACE" => plain(row.namespace.as_str().to_string()),
         "NAME" => plain(row.name.as_str().to_string()),
         "READY" => plain(row.ready.clone()),
-        "STATUS" => PodCell { text: format!("{} {}", health_marker(row.health), row.status.as_str()), style: theme.health(row.health) },
+        "STATUS" => PodCell {
+            text: format!("{} {}", health_marker(row.health), row.status.as_str()),
+            style: theme.health(row.health),
+        },
         "RESTARTS" => plain(row.restarts_column(now)),
         "CPU" | "MEM" => {
-            let usage = state.usage.get(&(row.namespace.as_str().to_string(), row.name.as_str().to_string()));
+            let usage = state.usage.get(&(
+                row.namespace.as_str().to_string(),
+                row.name.as_str().to_string(),
+            ));
             let (cpu, memory) = usage_cells(row, usage, state.metrics_available);
             plain(if column == "CPU" { cpu } else { memory })
         }
@@ -181,16 +194,41 @@ pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let height = state.table_height();
     let collection = &state.pods;
     let visible: Vec<&PodRow> = collection.window(collection.offset, height).collect();
-    let mut columns: Vec<&str> = POD_COLUMNS.iter().copied().filter(|c| across || *c != "NAMESPACE").collect();
-    let cells: Vec<Vec<PodCell>> = visible.iter().map(|row| POD_COLUMNS.iter().map(|c| pod_cell(c, row, state, theme)).collect()).collect();
+    let mut columns: Vec<&str> = POD_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| across || *c != "NAMESPACE")
+        .collect();
+    let cells: Vec<Vec<PodCell>> = visible
+        .iter()
+        .map(|row| {
+            POD_COLUMNS
+                .iter()
+                .map(|c| pod_cell(c, row, state, theme))
+                .collect()
+        })
+        .collect();
     let mut caps: Vec<(&str, u16)> = vec![("NAMESPACE", 20), ("NODE", 24)];
     let width_of = |column: &str, caps: &[(&str, u16)]| -> u16 {
         let index = POD_COLUMNS.iter().position(|c| *c == column).unwrap_or(0);
-        let content = cells.iter().map(|row| unicode_width::UnicodeWidthStr::width(row[index].text.as_str())).max().unwrap_or(0);
-        let cap = caps.iter().find(|(name, _)| *name == column).map_or(40, |(_, cap)| *cap);
+        let content = cells
+            .iter()
+            .map(|row| unicode_width::UnicodeWidthStr::width(row[index].text.as_str()))
+            .max()
+            .unwrap_or(0);
+        let cap = caps
+            .iter()
+            .find(|(name, _)| *name == column)
+            .map_or(40, |(_, cap)| *cap);
         (content.max(column.len() + 1) as u16).min(cap)
     };
-    let fixed = |columns: &[&str], caps: &[(&str, u16)]| -> u16 { columns.iter().filter(|c| **c != "NAME").map(|c| width_of(c, caps) + 1).sum() };
+    let fixed = |columns: &[&str], caps: &[(&str, u16)]| -> u16 {
+        columns
+            .iter()
+            .filter(|c| **c != "NAME")
+            .map(|c| width_of(c, caps) + 1)
+            .sum()
+    };
     // Drop optional columns until the rest leave the name enough room, then
     // narrow the namespace and the restart age (they truncate legibly).
     for optional in OPTIONAL {
@@ -213,16 +251,42 @@ pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Row::new(columns.iter().map(|column| {
                 let index = POD_COLUMNS.iter().position(|c| c == column).unwrap_or(0);
                 let cell = &row_cells[index];
-                if *column == "NAME" { Cell::from(highlighted(row.name.as_str(), &state.filter, theme)) } else { Cell::from(cell.text.clone()).style(cell.style) }
+                if *column == "NAME" {
+                    Cell::from(highlighted(row.name.as_str(), &state.filter, theme))
+                } else {
+                    Cell::from(cell.text.clone()).style(cell.style)
+                }
             }))
         })
         .collect();
-    let widths: Vec<Constraint> = columns.iter().map(|column| if *column == "NAME" { Constraint::Min(NAME_MINIMUM) } else { Constraint::Length(width_of(column, &caps)) }).collect();
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .map(|column| {
+            if *column == "NAME" {
+                Constraint::Min(NAME_MINIMUM)
+            } else {
+                Constraint::Length(width_of(column, &caps))
+            }
+        })
+        .collect();
     let sort_name = POD_COLUMNS.get(collection.sort_column).copied();
     let sort_index = columns.iter().position(|c| Some(*c) == sort_name);
     let selected = collection.selected.checked_sub(collection.offset);
-    let scope = state.target.namespace.as_deref().map_or_else(|| "pods".to_string(), |n| format!("pods in {n}"));
-    draw_table(frame, area, header_row(&columns, sort_index, collection.descending, theme), rows, widths, selected, theme, placeholder(collection, &scope));
+    let scope = state
+        .target
+        .namespace
+        .as_deref()
+        .map_or_else(|| "pods".to_string(), |n| format!("pods in {n}"));
+    draw_table(
+        frame,
+        area,
+        header_row(&columns, sort_index, collection.descending, theme),
+        rows,
+        widths,
+        selected,
+        theme,
+        placeholder(collection, &scope),
+    );
 }
 
 fn simple<T: Listable>(

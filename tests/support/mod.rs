@@ -21,11 +21,21 @@ pub fn now() -> Timestamp {
 pub fn fixture_pods() -> Vec<Pod> {
     let directory = format!("{}/tests/fixtures/pods", env!("CARGO_MANIFEST_DIR"));
     let mut pods = Vec::new();
-    for name in ["crashloopbackoff-error-exit1.yaml", "imagepullbackoff.yaml", "running-readiness-not-ready.yaml", "terminating-deletiontimestamp-pending.yaml", "succeeded-completed-exit0.yaml"] {
+    for name in [
+        "crashloopbackoff-error-exit1.yaml",
+        "imagepullbackoff.yaml",
+        "running-readiness-not-ready.yaml",
+        "terminating-deletiontimestamp-pending.yaml",
+        "succeeded-completed-exit0.yaml",
+    ] {
         let text = std::fs::read_to_string(format!("{directory}/{name}")).expect("a fixture");
         pods.push(serde_saphyr::from_str::<Pod>(&text).expect("a pod"));
     }
-    for name in ["running-native-sidecar-initcontainer-kind.json", "multi-container-7-sidecars-prometheus-openshift.json", "init-crashloopbackoff-restart7527-openshift.json"] {
+    for name in [
+        "running-native-sidecar-initcontainer-kind.json",
+        "multi-container-7-sidecars-prometheus-openshift.json",
+        "init-crashloopbackoff-restart7527-openshift.json",
+    ] {
         let text = std::fs::read_to_string(format!("{directory}/{name}")).expect("a fixture");
         pods.push(serde_json::from_str::<Pod>(&text).expect("a pod"));
     }
@@ -54,7 +64,12 @@ pub fn state(namespace: Option<&str>, read_only: bool) -> AppState {
         home_namespace: namespace.unwrap_or("default").to_string(),
         read_only,
     };
-    let mut state = AppState::new(target, vec![context("admin", "shop"), context("viewer", "team-a")], Keymap::default(), now());
+    let mut state = AppState::new(
+        target,
+        vec![context("admin", "shop"), context("viewer", "team-a")],
+        Keymap::default(),
+        now(),
+    );
     state.size = (80, 24);
     state
 }
@@ -68,5 +83,8 @@ pub fn char_key(character: char) -> Msg {
 }
 
 pub fn pods_reset(generation: u64, rows: Vec<PodRow>) -> Msg {
-    Msg::Cluster(ClusterEvent::Pods { generation, update: WatchUpdate::Reset(rows) })
+    Msg::Cluster(ClusterEvent::Pods {
+        generation,
+        update: WatchUpdate::Reset(rows),
+    })
 }

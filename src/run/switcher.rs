@@ -1,0 +1,70 @@
+//! Clients per context, built on demand from the loaded kubeconfig and kept:
+//! switching back to a context reuses its client.
+
+use std::collections::HashMap;
+
+use kube::Client;
+
+use super::event_loop::ContextSwitcher;
+use crate::app::state::Target;
+use crate::cluster::kubeconfig::{LoadedKubeconfig, Overrides};
+use crate::model::safe_text::SafeText;
+
+pub struct KubeconfigSwitcher {
+    loaded: LoadedKubeconfig,
+    overrides: Overrides,
+    read_only: bool,
+    all_namespaces: bool,
+    clients: HashMap<String, (Client, String)>,
+    first: bool,
+}
+
+impl KubeconfigSwitcher {
+    pub fn new(loaded: LoadedKubeconfig, overrides: Overrides, read_only: bool, all_namespaces: bool) -> KubeconfigSwitcher {
+        KubeconfigSwitcher { loaded, overrides, read_only, all_namespaces, clients: HashMap::new(), first: true }
+    }
+
+    /// The client, the target and the namespace hints of a context.
+    pub async fn connect(&mut self, name: &str) -> Result<(Client, Target, Vec<String>), SafeText> {
+        // `-n` applies to the context the program starts in.
+        let mut overrides = self.overrides.clone();
+        if !self.first {
+            overrides.namespace = None;
+        }
+        let (client, namespace) = match self.clients.get(name) {
+            Some((client, namespace)) if overrides.namespace.is_none() => (client.clone(), namespace.clone()),
+            _ => {
+                let config = self.loaded.client_config(name, &overrides).await.map_err(|e| SafeText::from_untrusted(&e.to_string()))?;
+                let namespace = config.default_namespace.clone();
+                let client = Client::try_from(config).map_err(|e| SafeText::from_untrusted(&e.to_string()))?;
+                self.clients.insert(name.to_string(), (client.clone(), namespace.clone()));
+                (client, namespace)
+            }
+        };
+        let entry = self.loaded.context(name);
+        let target = Target {
+            context: SafeText::from_untrusted(name),
+            cluster: SafeText::from_untrusted(entry.map(|e| e.cluster.as_str()).unwrap_or_default()),
+            user: SafeText::from_untrusted(&self.overrides.impersonate_user.clone().or_else(|| entry.map(|e| e.user.clone())).unwrap_or_default()),
+            namespace: if self.first && self.all_namespaces { None } else { Some(namespace.clone()) },
+            home_namespace: namespace.clone(),
+            read_only: self.read_only,
+        };
+        let mut hints = vec![namespace];
+        for other in self.loaded.context_names_for_cluster(name) {
+            if let Some(namespace) = self.loaded.context(&other).and_then(|c| c.namespace.clone()) {
+                if !hints.contains(&namespace) {
+                    hints.push(namespace);
+                }
+            }
+        }
+        self.first = false;
+        Ok((client, target, hints))
+    }
+}
+
+impl ContextSwitcher for KubeconfigSwitcher {
+    fn switch(&mut self, name: &str) -> impl std::future::Future<Output = Result<(Client, Target, Vec<String>), SafeText>> + Send {
+        self.connect(name)
+    }
+}
