@@ -10,11 +10,15 @@
 mod draw;
 mod frame_writer;
 mod modes;
+mod panic_restore;
 mod session;
+mod signals;
 
 pub use draw::draw_synchronized;
 pub use frame_writer::FrameWriter;
+pub use panic_restore::install_panic_hook;
 pub use session::{RawModePolicy, SessionBackend, SessionSettings, TerminalSession};
+pub use signals::{ExitSignal, spawn_signal_listener};
 
 use std::io;
 
