@@ -63,15 +63,16 @@ async fn run_probe(mode: &str, folder: &Path) -> TestResult {
     }
 }
 
-/// A tmux server on its own socket, killed when the test ends either way.
+/// A tmux server on its own socket in the case's folder, killed when the
+/// test ends either way; the socket goes with the folder.
 struct TmuxServer {
-    socket: String,
+    socket: PathBuf,
 }
 
 impl TmuxServer {
-    fn start(case: &str, command: &str) -> Result<TmuxServer, Box<dyn std::error::Error>> {
+    fn start(folder: &Path, command: &str) -> Result<TmuxServer, Box<dyn std::error::Error>> {
         let server = TmuxServer {
-            socket: format!("ktriage-test-{}-{case}", std::process::id()),
+            socket: folder.join("tmux-socket"),
         };
         server.run(&[
             "new-session",
@@ -89,7 +90,9 @@ impl TmuxServer {
 
     fn run(&self, arguments: &[&str]) -> Result<String, Box<dyn std::error::Error>> {
         let output = Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .arg("-S")
+            .arg(&self.socket)
+            .args(["-f", "/dev/null"])
             .args(arguments)
             .stdin(Stdio::null())
             .output()
@@ -120,7 +123,9 @@ impl TmuxServer {
 impl Drop for TmuxServer {
     fn drop(&mut self) {
         let _ignored = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -163,13 +168,14 @@ fn assert_cooked_mode(stty: &str) {
 }
 
 /// A probe running in a tmux pane, and the files it and the pane leave.
+/// The server is stopped before its folder is removed.
 struct ProbeRun {
-    folder: tempfile::TempDir,
     tmux: TmuxServer,
+    folder: tempfile::TempDir,
 }
 
 impl ProbeRun {
-    fn start(mode: &str, case: &str) -> Result<ProbeRun, Box<dyn std::error::Error>> {
+    fn start(mode: &str) -> Result<ProbeRun, Box<dyn std::error::Error>> {
         let folder = tempfile::tempdir()?;
         let executable = std::env::current_exe()?;
         let place = |name: &str| shell_quote(&folder.path().join(name).to_string_lossy());
@@ -183,8 +189,8 @@ impl ProbeRun {
             stty_after = place("stty-after"),
             finished = place("finished"),
         );
-        let tmux = TmuxServer::start(case, &command)?;
-        Ok(ProbeRun { folder, tmux })
+        let tmux = TmuxServer::start(folder.path(), &command)?;
+        Ok(ProbeRun { tmux, folder })
     }
 
     fn file(&self, name: &str) -> PathBuf {
@@ -218,8 +224,8 @@ impl ProbeRun {
     }
 }
 
-fn signal_case(signal: &str, case: &str, expected_name: &str) -> TestResult {
-    let probe = ProbeRun::start("signal", case)?;
+fn signal_case(signal: &str, expected_name: &str) -> TestResult {
+    let probe = ProbeRun::start("signal")?;
     let process_id = probe.wait_until_ready()?;
     assert_eq!(probe.tmux.alternate_screen()?, "1");
     assert_eq!(probe.tmux.cursor_visible()?, "0");
@@ -234,14 +240,14 @@ fn signal_case(signal: &str, case: &str, expected_name: &str) -> TestResult {
 
 #[test]
 fn a_normal_return_gives_the_terminal_back() -> TestResult {
-    let probe = ProbeRun::start("return", "return")?;
+    let probe = ProbeRun::start("return")?;
     assert_eq!(probe.wait_until_finished()?, "0");
     probe.assert_given_back()
 }
 
 #[test]
 fn a_panic_gives_the_terminal_back_before_its_message() -> TestResult {
-    let probe = ProbeRun::start("panic", "panic")?;
+    let probe = ProbeRun::start("panic")?;
     assert_eq!(probe.wait_until_finished()?, "101");
     probe.assert_given_back()?;
     let screen = probe.tmux.screen_text()?;
@@ -251,22 +257,22 @@ fn a_panic_gives_the_terminal_back_before_its_message() -> TestResult {
 
 #[test]
 fn sigterm_gives_the_terminal_back() -> TestResult {
-    signal_case("TERM", "term", "SIGTERM")
+    signal_case("TERM", "SIGTERM")
 }
 
 #[test]
 fn sighup_gives_the_terminal_back() -> TestResult {
-    signal_case("HUP", "hup", "SIGHUP")
+    signal_case("HUP", "SIGHUP")
 }
 
 #[test]
 fn sigint_from_kill_gives_the_terminal_back() -> TestResult {
-    signal_case("INT", "int", "SIGINT")
+    signal_case("INT", "SIGINT")
 }
 
 #[test]
 fn exiting_without_a_restore_is_seen_as_a_leak() -> TestResult {
-    let probe = ProbeRun::start("exit-without-restore", "leak")?;
+    let probe = ProbeRun::start("exit-without-restore")?;
     assert_eq!(probe.wait_until_finished()?, "3");
     assert_raw_mode(&probe.read("stty-after")?);
     assert_eq!(probe.tmux.alternate_screen()?, "1");
