@@ -3,5 +3,7 @@
 pub mod app;
 pub mod cluster;
 pub mod model;
+pub mod run;
 pub mod sim;
+pub mod terminal;
 pub mod ui;
