@@ -106,10 +106,24 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(sim(args)),
         None => {
-            eprintln!(
-                "ktriage: the terminal UI is started with --demo or a kubeconfig; try `ktriage sim --help` for the simulated cluster"
-            );
-            ExitCode::FAILURE
+            let options = Options {
+                kubeconfig: cli.kubeconfig,
+                context: cli.context,
+                namespace: cli.namespace,
+                all_namespaces: cli.all_namespaces,
+                impersonate_user: cli.as_user,
+                impersonate_groups: cli.as_group,
+                read_only: cli.read_only,
+                demo: cli.demo,
+                no_color: cli.no_color,
+            };
+            match runtime.block_on(run(options)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("ktriage: {error}");
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }

@@ -298,7 +298,7 @@ fn pod_detail_of_a_crash_loop() {
         state.detail = Some(DetailState {
             namespace: "argocd".into(),
             name: "my-pod".into(),
-            detail: Some(detail_of(&pod)),
+            detail: Some(Box::new(detail_of(&pod))),
             error: None,
             scroll: 0,
         });

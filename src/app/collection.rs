@@ -51,6 +51,8 @@ pub struct Collection<T: Listable> {
     pub descending: bool,
     pub sync: Sync,
     stale: bool,
+    /// A row to select at the next reindex.
+    wanted: Option<String>,
 }
 
 impl<T: Listable> Default for Collection<T> {
@@ -64,6 +66,7 @@ impl<T: Listable> Default for Collection<T> {
             descending: false,
             sync: Sync::Loading,
             stale: false,
+            wanted: None,
         }
     }
 }
@@ -159,7 +162,10 @@ impl<T: Listable> Collection<T> {
 
     /// Rebuild the visible order: filter, then sort; keep the selected row selected.
     pub fn reindex(&mut self, filter: &str) {
-        let selected_key = self.visible.get(self.selected).cloned();
+        let selected_key = self
+            .wanted
+            .take()
+            .or_else(|| self.visible.get(self.selected).cloned());
         let matcher = SkimMatcherV2::default();
         let mut visible: Vec<(&String, &T)> = if filter.is_empty() {
             self.rows.iter().collect()
@@ -230,6 +236,12 @@ impl<T: Listable> Collection<T> {
 
     pub fn reverse_sort(&mut self) {
         self.descending = !self.descending;
+        self.stale = true;
+    }
+
+    /// Select the row with this key (now, or once it is listed).
+    pub fn select(&mut self, key: &str) {
+        self.wanted = Some(key.to_string());
         self.stale = true;
     }
 

@@ -9,8 +9,10 @@ use crate::model::listing::{EventRow, NamespaceRow, NodeRow, WorkloadRow};
 use crate::model::rows::{ContainerDetail, PodRow, Usage};
 use crate::model::safe_text::SafeText;
 
-/// Everything `update` reacts to.
+/// Everything `update` reacts to. Messages move once through a bounded
+/// channel; boxing the large ones would cost an allocation per watch event.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Msg {
     Key(KeyEvent),
     Resize(u16, u16),
@@ -59,7 +61,7 @@ pub enum ClusterEvent {
     PodDetailLoaded {
         namespace: String,
         name: String,
-        result: Result<PodDetail, SafeText>,
+        result: Result<Box<PodDetail>, SafeText>,
     },
     YamlLoaded {
         title: String,

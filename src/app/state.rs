@@ -60,7 +60,7 @@ pub struct YamlState {
 pub struct DetailState {
     pub namespace: String,
     pub name: String,
-    pub detail: Option<PodDetail>,
+    pub detail: Option<Box<PodDetail>>,
     pub error: Option<SafeText>,
     pub scroll: usize,
 }

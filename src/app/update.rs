@@ -84,7 +84,22 @@ fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
         }};
     }
     match event {
-        ClusterEvent::Pods { generation, update } => watched!(pods, generation, update),
+        ClusterEvent::Pods { generation, update } => {
+            // The detail view follows its pod: a change to it fetches it again.
+            let refetch = match (&update, &state.detail, state.view) {
+                (WatchUpdate::Applied(row), Some(detail), View::PodDetail) => {
+                    row.namespace.as_str() == detail.namespace && row.name.as_str() == detail.name
+                }
+                _ => false,
+            };
+            watched!(pods, generation, update);
+            if let (true, Some(detail)) = (refetch, &state.detail) {
+                return vec![Effect::FetchPodDetail {
+                    namespace: detail.namespace.clone(),
+                    name: detail.name.clone(),
+                }];
+            }
+        }
         ClusterEvent::Workloads { generation, update } => watched!(workloads, generation, update),
         ClusterEvent::Nodes { generation, update } => watched!(nodes, generation, update),
         ClusterEvent::Namespaces { generation, update } => {
@@ -330,10 +345,10 @@ pub fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
 }
 
 fn switch_namespace(state: &mut AppState, namespace: Option<String>) -> Vec<Effect> {
-    if let Some(name) = &namespace {
-        if !state.namespace_hints.contains(name) {
-            state.namespace_hints.push(name.clone());
-        }
+    if let Some(name) = &namespace
+        && !state.namespace_hints.contains(name)
+    {
+        state.namespace_hints.push(name.clone());
     }
     state.target.namespace = namespace;
     state.pod_scope = PodScope::default();
@@ -451,8 +466,17 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
         },
         CommandId::Pods => go_to(state, View::Pods, true),
         CommandId::Workloads => go_to(state, View::Workloads, true),
-        CommandId::Namespaces => go_to(state, View::Namespaces, true),
-        CommandId::Contexts => go_to(state, View::Contexts, true),
+        CommandId::Namespaces => {
+            go_to(state, View::Namespaces, true);
+            if let Some(current) = state.target.namespace.clone() {
+                state.namespaces.select(&current);
+            }
+        }
+        CommandId::Contexts => {
+            go_to(state, View::Contexts, true);
+            let current = state.target.context.as_str().to_string();
+            state.contexts.select(&current);
+        }
         CommandId::Nodes => go_to(state, View::Nodes, true),
         CommandId::AllNamespaces => return switch_namespace(state, None),
         CommandId::Quit => {

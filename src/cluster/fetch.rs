@@ -52,7 +52,7 @@ pub async fn pod_detail(
     let (events, events_error) = match events.list(&ListParams::default().fields(&selector)).await {
         Ok(list) => {
             let mut rows: Vec<EventRow> = list.items.iter().map(EventRow::from_event).collect();
-            rows.sort_by(|a, b| b.last.cmp(&a.last));
+            rows.sort_by_key(|row| std::cmp::Reverse(row.last));
             (rows, None)
         }
         Err(error) => (Vec::new(), Some(text(&describe_client_error(&error)))),
@@ -113,13 +113,12 @@ pub async fn yaml(
         .await
         .map_err(|error| text(&describe_client_error(&error)))?;
     let mut value = serde_json::to_value(&object).map_err(|error| text(&error.to_string()))?;
-    if !show_managed_fields {
-        if let Some(metadata) = value
+    if !show_managed_fields
+        && let Some(metadata) = value
             .get_mut("metadata")
             .and_then(serde_json::Value::as_object_mut)
-        {
-            metadata.remove("managedFields");
-        }
+    {
+        metadata.remove("managedFields");
     }
     serde_saphyr::to_string(&value).map_err(|error| text(&error.to_string()))
 }

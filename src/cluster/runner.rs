@@ -24,6 +24,8 @@ use crate::model::safe_text::SafeText;
 
 /// How often pod metrics are read (the metrics server scrapes every 15 s).
 pub const METRICS_EVERY: Duration = Duration::from_secs(15);
+/// How soon to ask again when the metrics API had nothing to say.
+pub const METRICS_RETRY: Duration = Duration::from_secs(5);
 
 pub struct Runner {
     client: Client,
@@ -168,7 +170,9 @@ impl Runner {
             }
             Effect::FetchPodDetail { namespace, name } => {
                 self.spawn("detail", async move {
-                    let result = fetch::pod_detail(client, &namespace, &name).await;
+                    let result = fetch::pod_detail(client, &namespace, &name)
+                        .await
+                        .map(Box::new);
                     let _ = sender
                         .send(Msg::Cluster(ClusterEvent::PodDetailLoaded {
                             namespace,

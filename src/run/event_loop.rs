@@ -27,7 +27,10 @@ const BATCH: usize = 512;
 
 /// Builds the client of another context.
 pub trait ContextSwitcher {
-    fn switch(&mut self, name: &str) -> impl std::future::Future<Output = Result<(kube::Client, Target, Vec<String>), SafeText>> + Send;
+    fn switch(
+        &mut self,
+        name: &str,
+    ) -> impl std::future::Future<Output = Result<(kube::Client, Target, Vec<String>), SafeText>> + Send;
 }
 
 /// What ended the loop.
@@ -64,11 +67,20 @@ impl Painter {
             Ok(terminal) => terminal,
             Err(never) => match never {},
         };
-        Painter { shadow, last: None, frames_written: 0 }
+        Painter {
+            shadow,
+            last: None,
+            frames_written: 0,
+        }
     }
 
     /// Render off screen; write to the screen only if anything changed.
-    pub fn paint<S: Screen>(&mut self, screen: &mut S, state: &AppState, theme: &Theme) -> std::io::Result<bool> {
+    pub fn paint<S: Screen>(
+        &mut self,
+        screen: &mut S,
+        state: &AppState,
+        theme: &Theme,
+    ) -> std::io::Result<bool> {
         let (width, height) = screen.size();
         let area = self.shadow.backend().buffer().area;
         if area.width != width || area.height != height {
@@ -96,7 +108,12 @@ impl Painter {
 }
 
 /// Run effects; a context switch is awaited here, the rest go to the runner.
-async fn apply<S: ContextSwitcher>(state: &mut AppState, runner: &mut Runner, switcher: &mut S, effects: Vec<Effect>) -> bool {
+async fn apply<S: ContextSwitcher>(
+    state: &mut AppState,
+    runner: &mut Runner,
+    switcher: &mut S,
+    effects: Vec<Effect>,
+) -> bool {
     let mut queue = effects;
     while !queue.is_empty() {
         let mut next = Vec::new();

@@ -75,11 +75,20 @@ fn start_logging(directory: &std::path::Path) {
     if private_directory(directory).is_err() {
         return;
     }
-    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(directory.join("ktriage.log")) else {
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(directory.join("ktriage.log"))
+    else {
         return;
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KTRIAGE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("ktriage=info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(std::sync::Mutex::new(file)).try_init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KTRIAGE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("ktriage=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
 }
 
 /// Run the terminal UI until the user quits.
@@ -90,17 +99,31 @@ pub async fn run(options: Options) -> Result<(), RunError> {
     let mut _demo = None;
     let mut kubeconfig_path = options.kubeconfig.clone();
     if options.demo {
-        let server = crate::sim::run::start(&crate::sim::run::SimOptions::default()).await.map_err(|e| RunError::Demo(e.to_string()))?;
+        let server = crate::sim::run::start(&crate::sim::run::SimOptions::default())
+            .await
+            .map_err(|e| RunError::Demo(e.to_string()))?;
         private_directory(&directory).map_err(|e| RunError::Demo(e.to_string()))?;
         let path = directory.join("demo-kubeconfig");
-        crate::sim::run::write_private(&path, &server.kubeconfig()).map_err(|e| RunError::Demo(e.to_string()))?;
+        crate::sim::run::write_private(&path, &server.kubeconfig())
+            .map_err(|e| RunError::Demo(e.to_string()))?;
         tracing::info!(address = %server.address, "demo cluster started");
         kubeconfig_path = Some(path);
         _demo = Some(server);
     }
     let loaded = kubeconfig::load(kubeconfig_path.as_deref())?;
-    let context = options.context.clone().or_else(|| loaded.current.clone()).or_else(|| loaded.contexts.first().map(|c| c.name.clone())).ok_or(KubeconfigError::NoContexts { sources: loaded.sources.clone() })?;
-    let overrides = Overrides { namespace: options.namespace.clone(), impersonate_user: options.impersonate_user.clone(), impersonate_groups: options.impersonate_groups.clone() };
+    let context = options
+        .context
+        .clone()
+        .or_else(|| loaded.current.clone())
+        .or_else(|| loaded.contexts.first().map(|c| c.name.clone()))
+        .ok_or(KubeconfigError::NoContexts {
+            sources: loaded.sources.clone(),
+        })?;
+    let overrides = Overrides {
+        namespace: options.namespace.clone(),
+        impersonate_user: options.impersonate_user.clone(),
+        impersonate_groups: options.impersonate_groups.clone(),
+    };
     let contexts: Vec<ContextRow> = loaded
         .contexts
         .iter()
@@ -111,12 +134,25 @@ pub async fn run(options: Options) -> Result<(), RunError> {
             namespace: SafeText::from_untrusted(c.namespace.as_deref().unwrap_or_default()),
         })
         .collect();
-    let mut switcher = KubeconfigSwitcher::new(loaded, overrides, options.read_only, options.all_namespaces);
-    let (client, target, hints) = switcher.connect(&context).await.map_err(|message| RunError::Client { context: context.clone(), message: message.as_str().to_string() })?;
-    let theme = if options.no_color { Theme::monochrome() } else { Theme::from_environment() };
+    let mut switcher =
+        KubeconfigSwitcher::new(loaded, overrides, options.read_only, options.all_namespaces);
+    let (client, target, hints) =
+        switcher
+            .connect(&context)
+            .await
+            .map_err(|message| RunError::Client {
+                context: context.clone(),
+                message: message.as_str().to_string(),
+            })?;
+    let theme = if options.no_color {
+        Theme::monochrome()
+    } else {
+        Theme::from_environment()
+    };
 
     terminal::install_panic_hook();
-    let mut signals_in = terminal::spawn_signal_listener().map_err(|e| RunError::Terminal(e.to_string()))?;
+    let mut signals_in =
+        terminal::spawn_signal_listener().map_err(|e| RunError::Terminal(e.to_string()))?;
     let mut session = TerminalSession::enter().map_err(|e| RunError::Terminal(e.to_string()))?;
     let (signal_sender, signal_receiver) = mpsc::channel(1);
     tokio::spawn(async move {
@@ -136,15 +172,30 @@ pub async fn run(options: Options) -> Result<(), RunError> {
             _ => None,
         }
     });
-    let mut screen = screen::SessionScreen { session: &mut session };
+    let mut screen = screen::SessionScreen {
+        session: &mut session,
+    };
     let mut painter = Painter::new();
-    let result = event_loop::run(&mut screen, &mut painter, &mut state, &mut runner, &mut switcher, Box::pin(input), reports, signal_receiver, &theme).await;
+    let result = event_loop::run(
+        &mut screen,
+        &mut painter,
+        &mut state,
+        &mut runner,
+        &mut switcher,
+        Box::pin(input),
+        reports,
+        signal_receiver,
+        &theme,
+    )
+    .await;
     session.restore();
     match result {
         Ok(exit) => {
             tracing::info!(?exit, "ktriage stopped");
             if exit == Exit::InputClosed {
-                return Err(RunError::Terminal("the terminal's input closed".to_string()));
+                return Err(RunError::Terminal(
+                    "the terminal's input closed".to_string(),
+                ));
             }
             Ok(())
         }

@@ -19,6 +19,7 @@ impl<W: Write> Screen for SessionScreen<'_, W> {
     }
 
     fn draw(&mut self, render: &dyn Fn(&mut ratatui::Frame)) -> std::io::Result<()> {
-        draw_synchronized(self.session, |frame| render(frame)).map_err(|error| std::io::Error::other(error.to_string()))
+        draw_synchronized(self.session, |frame| render(frame))
+            .map_err(|error| std::io::Error::other(error.to_string()))
     }
 }

@@ -20,8 +20,20 @@ pub struct KubeconfigSwitcher {
 }
 
 impl KubeconfigSwitcher {
-    pub fn new(loaded: LoadedKubeconfig, overrides: Overrides, read_only: bool, all_namespaces: bool) -> KubeconfigSwitcher {
-        KubeconfigSwitcher { loaded, overrides, read_only, all_namespaces, clients: HashMap::new(), first: true }
+    pub fn new(
+        loaded: LoadedKubeconfig,
+        overrides: Overrides,
+        read_only: bool,
+        all_namespaces: bool,
+    ) -> KubeconfigSwitcher {
+        KubeconfigSwitcher {
+            loaded,
+            overrides,
+            read_only,
+            all_namespaces,
+            clients: HashMap::new(),
+            first: true,
+        }
     }
 
     /// The client, the target and the namespace hints of a context.
@@ -32,30 +44,54 @@ impl KubeconfigSwitcher {
             overrides.namespace = None;
         }
         let (client, namespace) = match self.clients.get(name) {
-            Some((client, namespace)) if overrides.namespace.is_none() => (client.clone(), namespace.clone()),
+            Some((client, namespace)) if overrides.namespace.is_none() => {
+                (client.clone(), namespace.clone())
+            }
             _ => {
-                let config = self.loaded.client_config(name, &overrides).await.map_err(|e| SafeText::from_untrusted(&e.to_string()))?;
+                let config = self
+                    .loaded
+                    .client_config(name, &overrides)
+                    .await
+                    .map_err(|e| SafeText::from_untrusted(&e.to_string()))?;
                 let namespace = config.default_namespace.clone();
-                let client = Client::try_from(config).map_err(|e| SafeText::from_untrusted(&e.to_string()))?;
-                self.clients.insert(name.to_string(), (client.clone(), namespace.clone()));
+                let client = Client::try_from(config)
+                    .map_err(|e| SafeText::from_untrusted(&e.to_string()))?;
+                self.clients
+                    .insert(name.to_string(), (client.clone(), namespace.clone()));
                 (client, namespace)
             }
         };
         let entry = self.loaded.context(name);
         let target = Target {
             context: SafeText::from_untrusted(name),
-            cluster: SafeText::from_untrusted(entry.map(|e| e.cluster.as_str()).unwrap_or_default()),
-            user: SafeText::from_untrusted(&self.overrides.impersonate_user.clone().or_else(|| entry.map(|e| e.user.clone())).unwrap_or_default()),
-            namespace: if self.first && self.all_namespaces { None } else { Some(namespace.clone()) },
+            cluster: SafeText::from_untrusted(
+                entry.map(|e| e.cluster.as_str()).unwrap_or_default(),
+            ),
+            user: SafeText::from_untrusted(
+                &self
+                    .overrides
+                    .impersonate_user
+                    .clone()
+                    .or_else(|| entry.map(|e| e.user.clone()))
+                    .unwrap_or_default(),
+            ),
+            namespace: if self.first && self.all_namespaces {
+                None
+            } else {
+                Some(namespace.clone())
+            },
             home_namespace: namespace.clone(),
             read_only: self.read_only,
         };
         let mut hints = vec![namespace];
         for other in self.loaded.context_names_for_cluster(name) {
-            if let Some(namespace) = self.loaded.context(&other).and_then(|c| c.namespace.clone()) {
-                if !hints.contains(&namespace) {
-                    hints.push(namespace);
-                }
+            if let Some(namespace) = self
+                .loaded
+                .context(&other)
+                .and_then(|c| c.namespace.clone())
+                && !hints.contains(&namespace)
+            {
+                hints.push(namespace);
             }
         }
         self.first = false;
@@ -64,7 +100,11 @@ impl KubeconfigSwitcher {
 }
 
 impl ContextSwitcher for KubeconfigSwitcher {
-    fn switch(&mut self, name: &str) -> impl std::future::Future<Output = Result<(Client, Target, Vec<String>), SafeText>> + Send {
+    fn switch(
+        &mut self,
+        name: &str,
+    ) -> impl std::future::Future<Output = Result<(Client, Target, Vec<String>), SafeText>> + Send
+    {
         self.connect(name)
     }
 }

@@ -60,10 +60,10 @@ pub fn title(
         format!(" {} ", view_name(state.view)),
         theme.title(),
     )];
-    if state.view == View::Pods {
-        if let Some(scope) = &state.pod_scope.title {
-            spans.push(Span::raw(format!("of {scope} ")));
-        }
+    if state.view == View::Pods
+        && let Some(scope) = &state.pod_scope.title
+    {
+        spans.push(Span::raw(format!("of {scope} ")));
     }
     if let Some((shown, total)) = counts {
         spans.push(Span::styled(

@@ -70,16 +70,30 @@ fn placeholder<T: Listable>(collection: &Collection<T>, what: &str) -> Option<St
     })
 }
 
-fn draw_table(
-    frame: &mut Frame,
-    area: Rect,
+/// What a table view hands to `draw_table`.
+struct TableParts {
     header: Row<'static>,
     rows: Vec<Row<'static>>,
     widths: Vec<Constraint>,
     selected: Option<usize>,
-    theme: &Theme,
     empty: Option<String>,
-) {
+}
+
+/// The columns of a simple list view, and what its rows are called.
+struct Columns<'a> {
+    names: &'a [&'a str],
+    widths: Vec<Constraint>,
+    what: &'a str,
+}
+
+fn draw_table(frame: &mut Frame, area: Rect, parts: TableParts, theme: &Theme) {
+    let TableParts {
+        header,
+        rows,
+        widths,
+        selected,
+        empty,
+    } = parts;
     let block = Block::default()
         .borders(Borders::TOP | Borders::BOTTOM)
         .border_style(theme.dim());
@@ -133,17 +147,17 @@ fn against(amount: String, usage: u64, request: Option<u64>, limit: Option<u64>)
 fn usage_cells(row: &PodRow, usage: Option<&Usage>, metrics: Option<bool>) -> (String, String) {
     match (usage, metrics) {
         (Some(usage), _) => (
-            format!(
-                "{} {}/{}",
+            against(
                 format_cpu_millis(usage.cpu_nanocores),
-                percent(usage.cpu_nanocores, row.resources.cpu_request),
-                percent(usage.cpu_nanocores, row.resources.cpu_limit)
+                usage.cpu_nanocores,
+                row.resources.cpu_request,
+                row.resources.cpu_limit,
             ),
-            format!(
-                "{} {}/{}",
+            against(
                 format_memory_mi(usage.memory_bytes),
-                percent(usage.memory_bytes, row.resources.memory_request),
-                percent(usage.memory_bytes, row.resources.memory_limit)
+                usage.memory_bytes,
+                row.resources.memory_request,
+                row.resources.memory_limit,
             ),
         ),
         (None, Some(false)) => ("n/a".to_string(), "n/a".to_string()),
@@ -188,6 +202,7 @@ fn pod_cell(column: &str, row: &PodRow, state: &AppState, theme: &Theme) -> PodC
 /// Columns that go first when the screen is narrow, least useful first.
 const OPTIONAL: &[&str] = &["NODE", "MEM", "CPU"];
 const NAME_MINIMUM: u16 = 12;
+const NAME_PREFERRED: u16 = 32;
 
 pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let across = state.across_namespaces();
@@ -231,8 +246,10 @@ pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     };
     // Drop optional columns until the rest leave the name enough room, then
     // narrow the namespace and the restart age (they truncate legibly).
+    // A full name (up to NAME_PREFERRED) matters more than node, memory and CPU.
+    let name_target = width_of("NAME", &[("NAME", NAME_PREFERRED)]).max(NAME_MINIMUM);
     for optional in OPTIONAL {
-        if fixed(&columns, &caps) + NAME_MINIMUM <= area.width {
+        if fixed(&columns, &caps) + name_target <= area.width {
             break;
         }
         columns.retain(|c| c != optional);
@@ -277,16 +294,14 @@ pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .namespace
         .as_deref()
         .map_or_else(|| "pods".to_string(), |n| format!("pods in {n}"));
-    draw_table(
-        frame,
-        area,
-        header_row(&columns, sort_index, collection.descending, theme),
+    let parts = TableParts {
+        header: header_row(&columns, sort_index, collection.descending, theme),
         rows,
         widths,
         selected,
-        theme,
-        placeholder(collection, &scope),
-    );
+        empty: placeholder(collection, &scope),
+    };
+    draw_table(frame, area, parts, theme);
 }
 
 fn simple<T: Listable>(
@@ -295,9 +310,7 @@ fn simple<T: Listable>(
     state: &AppState,
     theme: &Theme,
     collection: &Collection<T>,
-    columns: &[&str],
-    widths: Vec<Constraint>,
-    what: &str,
+    columns: Columns<'_>,
     cells: impl Fn(&T) -> Vec<Cell<'static>>,
 ) {
     let rows: Vec<Row> = collection
@@ -305,21 +318,19 @@ fn simple<T: Listable>(
         .map(|row| Row::new(cells(row)))
         .collect();
     let selected = collection.selected.checked_sub(collection.offset);
-    draw_table(
-        frame,
-        area,
-        header_row(
-            columns,
+    let parts = TableParts {
+        header: header_row(
+            columns.names,
             Some(collection.sort_column),
             collection.descending,
             theme,
         ),
         rows,
-        widths,
+        widths: columns.widths,
         selected,
-        theme,
-        placeholder(collection, what),
-    );
+        empty: placeholder(collection, columns.what),
+    };
+    draw_table(frame, area, parts, theme);
 }
 
 fn age_text(time: Option<jiff::Timestamp>, now: jiff::Timestamp) -> String {
@@ -344,9 +355,11 @@ pub fn workloads(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme)
         state,
         theme,
         &state.workloads,
-        WORKLOAD_COLUMNS,
-        widths,
-        "workloads",
+        Columns {
+            names: WORKLOAD_COLUMNS,
+            widths,
+            what: "workloads",
+        },
         |row| {
             let style = if row.ready < row.desired {
                 theme.health(crate::model::pod_status::Health::Progressing)
@@ -376,13 +389,15 @@ pub fn namespaces(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
         state,
         theme,
         &state.namespaces,
-        NAMESPACE_COLUMNS,
-        vec![
-            Constraint::Min(20),
-            Constraint::Length(12),
-            Constraint::Length(8),
-        ],
-        "namespaces",
+        Columns {
+            names: NAMESPACE_COLUMNS,
+            widths: vec![
+                Constraint::Min(20),
+                Constraint::Length(12),
+                Constraint::Length(8),
+            ],
+            what: "namespaces",
+        },
         |row| {
             let marker = if current.as_deref() == Some(row.name.as_str()) {
                 "*"
@@ -413,15 +428,17 @@ pub fn nodes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         state,
         theme,
         &state.nodes,
-        NODE_COLUMNS,
-        vec![
-            Constraint::Min(16),
-            Constraint::Length(9),
-            Constraint::Length(14),
-            Constraint::Length(10),
-            Constraint::Length(6),
-        ],
-        "nodes",
+        Columns {
+            names: NODE_COLUMNS,
+            widths: vec![
+                Constraint::Min(16),
+                Constraint::Length(9),
+                Constraint::Length(14),
+                Constraint::Length(10),
+                Constraint::Length(6),
+            ],
+            what: "nodes",
+        },
         |row| {
             let (status, health) = if row.ready {
                 ("Ready", crate::model::pod_status::Health::Healthy)
@@ -449,14 +466,16 @@ pub fn contexts(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) 
         state,
         theme,
         &state.contexts,
-        CONTEXT_COLUMNS,
-        vec![
-            Constraint::Min(16),
-            Constraint::Length(16),
-            Constraint::Length(16),
-            Constraint::Length(14),
-        ],
-        "contexts",
+        Columns {
+            names: CONTEXT_COLUMNS,
+            widths: vec![
+                Constraint::Min(16),
+                Constraint::Length(16),
+                Constraint::Length(16),
+                Constraint::Length(14),
+            ],
+            what: "contexts",
+        },
         |row| {
             let marker = if row.name.as_str() == current {
                 "*"
