@@ -27,12 +27,20 @@ const PODS: usize = 50_000;
 
 fn resident_megabytes() -> f64 {
     let text = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: f64 = text.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0.0);
+    let pages: f64 = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0.0);
     pages * 4096.0 / 1_048_576.0
 }
 
 fn template() -> Pod {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pods/crashloopbackoff-error-exit1.yaml")).expect("fixture");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/pods/crashloopbackoff-error-exit1.yaml"
+    ))
+    .expect("fixture");
     serde_saphyr::from_str(&text).expect("pod")
 }
 
@@ -41,7 +49,12 @@ fn rows() -> Vec<PodRow> {
     (0..PODS)
         .map(|index| {
             let mut pod = pod.clone();
-            pod.metadata.name = Some(format!("svc-{:04}-{:06}-x{}", index / 10 % 100, index, index % 7));
+            pod.metadata.name = Some(format!(
+                "svc-{:04}-{:06}-x{}",
+                index / 10 % 100,
+                index,
+                index % 7
+            ));
             pod.metadata.namespace = Some(format!("ns-{:03}", index % 50));
             pod.metadata.uid = Some(format!("uid-{index}"));
             PodRow::from_pod(&pod)
@@ -72,14 +85,28 @@ fn key(character: char) -> Msg {
 fn first_frame_at_scale() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let mut scenario = Scenario::demo().expect("demo");
-    scenario.scale = Some(Scale { pods: PODS as u32, namespaces: 50, nodes: 100 });
-    let server = runtime.block_on(SimServer::start(Cluster::build(scenario).expect("cluster"), "127.0.0.1:0".parse().expect("address"))).expect("server");
+    scenario.scale = Some(Scale {
+        pods: PODS as u32,
+        namespaces: 50,
+        nodes: 100,
+    });
+    let server = runtime
+        .block_on(SimServer::start(
+            Cluster::build(scenario).expect("cluster"),
+            "127.0.0.1:0".parse().expect("address"),
+        ))
+        .expect("server");
     let kubeconfig = kube::config::Kubeconfig::from_yaml(&server.kubeconfig()).expect("kubeconfig");
     let before = resident_megabytes();
     let started = Instant::now();
     let (frame, rows) = runtime.block_on(async {
-        let options = kube::config::KubeConfigOptions { context: Some("admin".into()), ..Default::default() };
-        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options).await.expect("config");
+        let options = kube::config::KubeConfigOptions {
+            context: Some("admin".into()),
+            ..Default::default()
+        };
+        let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+            .await
+            .expect("config");
         let client = kube::Client::try_from(config).expect("client");
         let (sender, mut reports) = tokio::sync::mpsc::channel(1024);
         let mut runner = Runner::new(client, sender);
@@ -89,19 +116,35 @@ fn first_frame_at_scale() {
         }
         let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
         loop {
-            let Some(report) = reports.recv().await else { break };
-            let synced = matches!(&report, Msg::Cluster(ClusterEvent::Pods { update: WatchUpdate::Reset(_), .. }));
+            let Some(report) = reports.recv().await else {
+                break;
+            };
+            let synced = matches!(
+                &report,
+                Msg::Cluster(ClusterEvent::Pods {
+                    update: WatchUpdate::Reset(_),
+                    ..
+                })
+            );
             update(&mut state, report);
             if synced {
                 state.prepare();
-                terminal.draw(|frame| draw(frame, &state, &Theme::colored())).expect("draw");
+                terminal
+                    .draw(|frame| draw(frame, &state, &Theme::colored()))
+                    .expect("draw");
                 return (started.elapsed(), state.pods.len());
             }
         }
         (started.elapsed(), 0)
     });
-    eprintln!("all-namespaces pods view: {rows} pods listed, watched and drawn {frame:.2?} after start");
-    eprintln!("resident memory of the UI side (client, rows, state): {:.0} MB (process {:.0} MB with the simulator)", resident_megabytes() - before, resident_megabytes());
+    eprintln!(
+        "all-namespaces pods view: {rows} pods listed, watched and drawn {frame:.2?} after start"
+    );
+    eprintln!(
+        "resident memory of the UI side (client, rows, state): {:.0} MB (process {:.0} MB with the simulator)",
+        resident_megabytes() - before,
+        resident_megabytes()
+    );
 }
 
 fn bench_ui(criterion: &mut Criterion) {
@@ -109,16 +152,30 @@ fn bench_ui(criterion: &mut Criterion) {
     let before = resident_megabytes();
     let rows = rows();
     let mut loaded = state();
-    update(&mut loaded, Msg::Cluster(ClusterEvent::Pods { generation: 1, update: WatchUpdate::Reset(rows) }));
+    update(
+        &mut loaded,
+        Msg::Cluster(ClusterEvent::Pods {
+            generation: 1,
+            update: WatchUpdate::Reset(rows),
+        }),
+    );
     loaded.prepare();
-    eprintln!("{} pod rows held: {:.0} MB resident for rows and index", loaded.pods.len(), resident_megabytes() - before);
+    eprintln!(
+        "{} pod rows held: {:.0} MB resident for rows and index",
+        loaded.pods.len(),
+        resident_megabytes() - before
+    );
 
     let mut group = criterion.benchmark_group("pods_50000");
-    group.sample_size(20).measurement_time(Duration::from_secs(10));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(10));
     group.bench_function("draw_frame_160x48", |bencher| {
         let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
         bencher.iter(|| {
-            terminal.draw(|frame| draw(frame, &loaded, &Theme::colored())).expect("draw");
+            terminal
+                .draw(|frame| draw(frame, &loaded, &Theme::colored()))
+                .expect("draw");
         })
     });
     group.bench_function("draw_frame_80x24", |bencher| {
@@ -126,7 +183,9 @@ fn bench_ui(criterion: &mut Criterion) {
         small.size = (80, 24);
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
         bencher.iter(|| {
-            terminal.draw(|frame| draw(frame, &small, &Theme::colored())).expect("draw");
+            terminal
+                .draw(|frame| draw(frame, &small, &Theme::colored()))
+                .expect("draw");
         })
     });
     group.bench_function("filter_keystroke", |bencher| {
@@ -138,7 +197,10 @@ fn bench_ui(criterion: &mut Criterion) {
             update(&mut filtering, key('9'));
             filtering.prepare();
             black_box(filtering.pods.visible_len());
-            update(&mut filtering, Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)));
+            update(
+                &mut filtering,
+                Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
+            );
             filtering.prepare();
         })
     });

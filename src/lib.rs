@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod cluster;
+pub mod config;
 pub mod model;
 pub mod run;
 pub mod sim;

@@ -64,7 +64,7 @@ impl SharedScreen {
 struct App {
     screen: SharedScreen,
     keys: mpsc::Sender<Msg>,
-    _sim: common::Sim,
+    sim: Option<common::Sim>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -113,7 +113,7 @@ async fn launch(scenario: Scenario, context: &str) -> App {
     App {
         screen,
         keys,
-        _sim: sim,
+        sim: Some(sim),
         task,
     }
 }
@@ -145,6 +145,16 @@ impl App {
                 self.screen.text()
             )
         })
+    }
+}
+
+impl App {
+    /// The API server goes away: streams are cut and nothing answers.
+    fn stop_cluster(&mut self) {
+        if let Some(sim) = self.sim.take() {
+            sim.server.restart();
+            drop(sim);
+        }
     }
 }
 
@@ -210,4 +220,20 @@ async fn restricted_viewer_browses_team_a_without_an_error_screen() {
     app.expect("flaky").await;
     app.press(KeyCode::Char('2')).await;
     app.expect("api").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn losing_the_api_server_keeps_the_data_and_says_so() {
+    let mut app = launch(common::fast_demo(1.0), "admin").await;
+    app.expect("storefront-").await;
+    app.stop_cluster();
+    let stale = app.expect("reconnecting, last update").await;
+    assert!(
+        stale.contains("storefront-"),
+        "the last data left the screen:\n{stale}"
+    );
+    assert!(
+        !app.task.is_finished(),
+        "the program ended when the API server went away"
+    );
 }

@@ -330,15 +330,21 @@ async fn debug_attaches_a_shell_to_an_ephemeral_container() {
             stderr(&output)
         );
     }
-    let mut command = sim.kubectl("1.33", "admin");
-    command.args([
-        "get",
-        "pod",
-        "-n",
-        "team-a",
-        "worker",
-        "-o",
-        "jsonpath={.status.ephemeralContainerStatuses[*].state.terminated.exitCode}",
-    ]);
-    assert_eq!(stdout(&run(command).await), "3 3");
+    // The kubelet reports the exit on its next sync.
+    let codes = eventually(Duration::from_secs(5), || async {
+        let mut command = sim.kubectl("1.33", "admin");
+        command.args([
+            "get",
+            "pod",
+            "-n",
+            "team-a",
+            "worker",
+            "-o",
+            "jsonpath={.status.ephemeralContainerStatuses[*].state.terminated.exitCode}",
+        ]);
+        let text = stdout(&run(command).await);
+        (text == "3 3").then_some(text)
+    })
+    .await;
+    assert_eq!(codes.as_deref(), Some("3 3"));
 }

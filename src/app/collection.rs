@@ -41,16 +41,37 @@ pub enum Sync {
     Forbidden(SafeText),
 }
 
+/// Whether every character of `pattern` appears in `text` in order, ignoring
+/// case: the fuzzy filter's test (the same matches as the highlighter's).
+pub fn fuzzy_contains(text: &str, pattern: &str) -> bool {
+    let mut characters = text.chars().flat_map(char::to_lowercase);
+    pattern
+        .chars()
+        .flat_map(char::to_lowercase)
+        .all(|wanted| characters.any(|c| c == wanted))
+}
+
 #[derive(Debug, Clone)]
 pub struct Collection<T: Listable> {
-    rows: HashMap<String, T>,
-    visible: Vec<String>,
+    rows: Vec<T>,
+    keys: Vec<String>,
+    /// Each row's filter text, lowercased once.
+    search: Vec<String>,
+    index: HashMap<String, usize>,
+    /// Every row, in sort order.
+    order: Vec<usize>,
+    /// The rows in view: `order` less what the filter hides.
+    visible: Vec<usize>,
+    filter: String,
+    order_stale: bool,
+    visible_stale: bool,
+    /// The filter may have changed: compare it at the next reindex.
+    recheck: bool,
     pub selected: usize,
     pub offset: usize,
     pub sort_column: usize,
     pub descending: bool,
     pub sync: Sync,
-    stale: bool,
     /// A row to select at the next reindex.
     wanted: Option<String>,
 }
@@ -58,14 +79,21 @@ pub struct Collection<T: Listable> {
 impl<T: Listable> Default for Collection<T> {
     fn default() -> Self {
         Collection {
-            rows: HashMap::new(),
+            rows: Vec::new(),
+            keys: Vec::new(),
+            search: Vec::new(),
+            index: HashMap::new(),
+            order: Vec::new(),
             visible: Vec::new(),
+            filter: String::new(),
+            order_stale: false,
+            visible_stale: false,
+            recheck: false,
             selected: 0,
             offset: 0,
             sort_column: 0,
             descending: false,
             sync: Sync::Loading,
-            stale: false,
             wanted: None,
         }
     }
@@ -73,23 +101,85 @@ impl<T: Listable> Default for Collection<T> {
 
 impl<T: Listable> Collection<T> {
     pub fn reset(&mut self, rows: Vec<T>, now: Timestamp) {
-        self.rows = rows.into_iter().map(|row| (row.key(), row)).collect();
+        self.keys = rows.iter().map(Listable::key).collect();
+        self.search = rows
+            .iter()
+            .map(|row| row.filter_text().to_lowercase())
+            .collect();
+        self.index = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(index, key)| (key.clone(), index))
+            .collect();
+        self.rows = rows;
         self.sync = Sync::Synced { at: now };
-        self.stale = true;
+        self.order_stale = true;
     }
 
     pub fn apply(&mut self, row: T, now: Timestamp) {
-        self.rows.insert(row.key(), row);
+        let key = row.key();
+        match self.index.get(&key).copied() {
+            Some(index) => {
+                if self.rows[index].sort_key(self.sort_column) != row.sort_key(self.sort_column) {
+                    self.order_stale = true;
+                }
+                let search = row.filter_text().to_lowercase();
+                if search != self.search[index] {
+                    self.search[index] = search;
+                    self.visible_stale = true;
+                }
+                self.rows[index] = row;
+            }
+            None => {
+                let index = self.rows.len();
+                self.search.push(row.filter_text().to_lowercase());
+                self.keys.push(key.clone());
+                self.index.insert(key, index);
+                if !self.order_stale {
+                    let wanted = (row.sort_key(self.sort_column), self.keys[index].clone());
+                    let descending = self.descending;
+                    let position = self.order.partition_point(|&other| {
+                        let existing = (
+                            self.rows[other].sort_key(self.sort_column),
+                            self.keys[other].clone(),
+                        );
+                        if descending {
+                            existing > wanted
+                        } else {
+                            existing < wanted
+                        }
+                    });
+                    self.order.insert(position, index);
+                }
+                self.rows.push(row);
+                self.visible_stale = true;
+            }
+        }
         if !matches!(self.sync, Sync::Reconnecting { .. }) {
             self.sync = Sync::Synced { at: now };
         }
-        self.stale = true;
     }
 
     pub fn remove(&mut self, key: &str) {
-        if self.rows.remove(key).is_some() {
-            self.stale = true;
+        let Some(index) = self.index.remove(key) else {
+            return;
+        };
+        let last = self.rows.len() - 1;
+        self.rows.swap_remove(index);
+        self.keys.swap_remove(index);
+        self.search.swap_remove(index);
+        if index != last {
+            self.index.insert(self.keys[index].clone(), index);
         }
+        // Keep the order: drop the removed row, renumber the moved one.
+        self.order.retain(|&i| i != index);
+        for slot in self.order.iter_mut() {
+            if *slot == last {
+                *slot = index;
+            }
+        }
+        self.visible_stale = true;
     }
 
     pub fn reconnecting(&mut self, error: SafeText, now: Timestamp) {
@@ -110,19 +200,19 @@ impl<T: Listable> Collection<T> {
     }
 
     pub fn forbidden(&mut self, message: SafeText) {
-        self.rows.clear();
+        self.reset(Vec::new(), Timestamp::UNIX_EPOCH);
         self.sync = Sync::Forbidden(message);
-        self.stale = true;
     }
 
     /// Forget everything (a new context or namespace).
     pub fn clear(&mut self) {
-        self.rows.clear();
-        self.visible.clear();
-        self.selected = 0;
-        self.offset = 0;
-        self.sync = Sync::Loading;
-        self.stale = false;
+        let sort_column = self.sort_column;
+        let descending = self.descending;
+        *self = Collection {
+            sort_column,
+            descending,
+            ..Collection::default()
+        };
     }
 
     pub fn len(&self) -> usize {
@@ -138,11 +228,11 @@ impl<T: Listable> Collection<T> {
     }
 
     pub fn is_stale(&self) -> bool {
-        self.stale
+        self.order_stale || self.visible_stale || self.recheck || self.wanted.is_some()
     }
 
     pub fn get(&self, key: &str) -> Option<&T> {
-        self.rows.get(key)
+        self.index.get(key).map(|&index| &self.rows[index])
     }
 
     /// The rows in view order from `start`, at most `count` of them.
@@ -151,48 +241,65 @@ impl<T: Listable> Collection<T> {
             .iter()
             .skip(start)
             .take(count)
-            .filter_map(|key| self.rows.get(key))
+            .map(|&index| &self.rows[index])
     }
 
     pub fn selected_row(&self) -> Option<&T> {
         self.visible
             .get(self.selected)
-            .and_then(|key| self.rows.get(key))
+            .map(|&index| &self.rows[index])
     }
 
-    /// Rebuild the visible order: filter, then sort; keep the selected row selected.
+    /// Rebuild what changed: the sort order, then the filtered view; keep the
+    /// selected row selected.
     pub fn reindex(&mut self, filter: &str) {
-        let selected_key = self
-            .wanted
-            .take()
-            .or_else(|| self.visible.get(self.selected).cloned());
-        let matcher = SkimMatcherV2::default();
-        let mut visible: Vec<(&String, &T)> = if filter.is_empty() {
-            self.rows.iter().collect()
-        } else {
-            self.rows
-                .iter()
-                .filter(|(_, row)| matcher.fuzzy_match(&row.filter_text(), filter).is_some())
-                .collect()
-        };
-        let column = self.sort_column;
-        visible.sort_by(|a, b| {
-            let order =
-                a.1.sort_key(column)
-                    .cmp(&b.1.sort_key(column))
-                    .then_with(|| a.0.cmp(b.0));
-            if self.descending {
-                order.reverse()
-            } else {
-                order
-            }
+        let selected_key = self.wanted.take().or_else(|| {
+            self.visible
+                .get(self.selected)
+                .map(|&i| self.keys[i].clone())
         });
-        self.visible = visible.into_iter().map(|(key, _)| key.clone()).collect();
-        self.selected = selected_key
-            .and_then(|key| self.visible.iter().position(|k| *k == key))
-            .unwrap_or(self.selected);
+        let filter = filter.to_lowercase();
+        let narrowing = !self.order_stale
+            && !self.visible_stale
+            && filter.starts_with(&self.filter)
+            && !self.filter.is_empty();
+        if self.order_stale {
+            let column = self.sort_column;
+            let mut order: Vec<usize> = (0..self.rows.len()).collect();
+            order.sort_by_cached_key(|&index| {
+                (self.rows[index].sort_key(column), self.keys[index].clone())
+            });
+            if self.descending {
+                order.reverse();
+            }
+            self.order = order;
+        }
+        if filter.is_empty() {
+            self.visible.clone_from(&self.order);
+        } else if narrowing {
+            // Typing more narrows what is shown already.
+            let search = &self.search;
+            self.visible
+                .retain(|&index| fuzzy_contains(&search[index], &filter));
+        } else {
+            self.visible = self
+                .order
+                .iter()
+                .copied()
+                .filter(|&index| fuzzy_contains(&self.search[index], &filter))
+                .collect();
+        }
+        self.filter = filter;
+        self.order_stale = false;
+        self.visible_stale = false;
+        self.recheck = false;
+        if let Some(key) = selected_key
+            && let Some(&index) = self.index.get(&key)
+            && let Some(position) = self.visible.iter().position(|&i| i == index)
+        {
+            self.selected = position;
+        }
         self.clamp();
-        self.stale = false;
     }
 
     fn clamp(&mut self) {
@@ -206,7 +313,9 @@ impl<T: Listable> Collection<T> {
     /// Move the selection by `delta` rows.
     pub fn step(&mut self, delta: isize) {
         let last = self.visible.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+        self.selected = (self.selected as isize)
+            .saturating_add(delta)
+            .clamp(0, last.max(0)) as usize;
     }
 
     pub fn first(&mut self) {
@@ -231,22 +340,27 @@ impl<T: Listable> Collection<T> {
 
     pub fn cycle_sort(&mut self, columns: usize) {
         self.sort_column = (self.sort_column + 1) % columns.max(1);
-        self.stale = true;
+        self.order_stale = true;
     }
 
     pub fn reverse_sort(&mut self) {
         self.descending = !self.descending;
-        self.stale = true;
+        self.order_stale = true;
     }
 
     /// Select the row with this key (now, or once it is listed).
     pub fn select(&mut self, key: &str) {
         self.wanted = Some(key.to_string());
-        self.stale = true;
     }
 
+    /// The filter the view was last built with.
+    pub fn applied_filter(&self) -> &str {
+        &self.filter
+    }
+
+    /// The filter may have changed: compare it at the next reindex.
     pub fn mark_stale(&mut self) {
-        self.stale = true;
+        self.recheck = true;
     }
 }
 

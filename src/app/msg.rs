@@ -63,6 +63,11 @@ pub enum ClusterEvent {
         name: String,
         result: Result<Box<PodDetail>, SafeText>,
     },
+    /// What the user may do in a namespace (or why it could not be learned).
+    AccessReviewed {
+        generation: u64,
+        result: Result<crate::model::access::Access, SafeText>,
+    },
     YamlLoaded {
         title: String,
         result: Result<String, SafeText>,
@@ -129,6 +134,11 @@ pub enum Effect {
     },
     WatchNodes {
         generation: u64,
+    },
+    /// Ask which rules apply to the user in a namespace.
+    ReviewAccess {
+        generation: u64,
+        namespace: String,
     },
     PollMetrics {
         generation: u64,

@@ -87,6 +87,8 @@ pub struct AppState {
     pub usage: std::collections::HashMap<(String, String), Usage>,
     /// `None` until the metrics API answers once; `Some(false)` when it cannot.
     pub metrics_available: Option<bool>,
+    /// The rules that apply in the current namespace, once reviewed.
+    pub access: Option<crate::model::access::Access>,
     pub workloads: Collection<WorkloadRow>,
     pub namespaces: Collection<NamespaceRow>,
     /// Namespaces known without listing: the context's, other contexts', typed ones.
@@ -126,6 +128,7 @@ impl AppState {
             pods: Collection::default(),
             usage: Default::default(),
             metrics_available: None,
+            access: None,
             workloads: Collection::default(),
             namespaces: Collection::default(),
             namespace_hints: hints,
@@ -184,6 +187,22 @@ impl AppState {
     /// table header (1), status line (1) and the table's border (2).
     pub fn table_height(&self) -> usize {
         usize::from(self.size.1.saturating_sub(6)).max(1)
+    }
+
+    /// Whether a command's needs are met: `Err` names what is missing.
+    pub fn permitted(&self, command: &super::commands::Command) -> Result<(), String> {
+        let Some(access) = &self.access else {
+            return Ok(());
+        };
+        for need in command.needs {
+            if access.allows(need.verb, "", need.resource) == Some(false) {
+                return Err(format!(
+                    "{} {} in {}",
+                    need.verb, need.resource, access.namespace
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Whether pods from several namespaces are shown (adds the NAMESPACE column).

@@ -26,8 +26,16 @@ fn restart_watches(state: &mut AppState) -> Vec<Effect> {
     state.namespaces.clear();
     state.usage.clear();
     state.metrics_available = None;
+    state.access = None;
     let namespace = state.target.namespace.clone();
+    let reviewed = namespace
+        .clone()
+        .unwrap_or_else(|| state.target.home_namespace.clone());
     vec![
+        Effect::ReviewAccess {
+            generation,
+            namespace: reviewed,
+        },
         Effect::WatchPods {
             generation,
             namespace: namespace.clone(),
@@ -123,6 +131,12 @@ fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
                 }
             }
         }
+        ClusterEvent::AccessReviewed { generation, result } => {
+            // Without an answer every command stays offered; the API decides.
+            if let (true, Ok(access)) = (generation == state.generation, result) {
+                state.access = Some(access);
+            }
+        }
         ClusterEvent::Metrics { generation, result } => {
             if generation == state.generation {
                 match result {
@@ -170,6 +184,8 @@ fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
 }
 
 fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    // Keys act on what is shown: fold in any pending filter or sort first.
+    state.prepare();
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         state.quit = true;
         return vec![Effect::Quit];
@@ -194,7 +210,13 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     match state.keymap.lookup(&key) {
-        Some(command) => run_command(state, command),
+        Some(command) => match state.permitted(super::commands::command(command)) {
+            Ok(()) => run_command(state, command),
+            Err(missing) => {
+                info(state, Level::Warning, &format!("not allowed: {missing}"));
+                Vec::new()
+            }
+        },
         None => Vec::new(),
     }
 }

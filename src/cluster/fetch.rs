@@ -166,3 +166,38 @@ pub async fn pod_metrics(
         })
         .collect())
 }
+
+/// The rules that apply to the user in `namespace` (SelfSubjectRulesReview).
+pub async fn access(
+    client: Client,
+    namespace: &str,
+) -> Result<crate::model::access::Access, SafeText> {
+    use k8s_openapi::api::authorization::v1::{SelfSubjectRulesReview, SelfSubjectRulesReviewSpec};
+    let api: Api<SelfSubjectRulesReview> = Api::all(client);
+    let review = SelfSubjectRulesReview {
+        spec: SelfSubjectRulesReviewSpec {
+            namespace: Some(namespace.to_string()),
+        },
+        ..Default::default()
+    };
+    let answer = api
+        .create(&kube::api::PostParams::default(), &review)
+        .await
+        .map_err(|error| text(&describe_client_error(&error)))?;
+    let status = answer.status.unwrap_or_default();
+    let rules = status
+        .resource_rules
+        .into_iter()
+        .map(|rule| crate::model::access::ResourceRule {
+            verbs: rule.verbs,
+            api_groups: rule.api_groups.unwrap_or_default(),
+            resources: rule.resources.unwrap_or_default(),
+            resource_names: rule.resource_names.unwrap_or_default(),
+        })
+        .collect();
+    Ok(crate::model::access::Access {
+        namespace: namespace.to_string(),
+        rules,
+        incomplete: status.incomplete,
+    })
+}

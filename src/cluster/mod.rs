@@ -8,4 +8,5 @@ pub mod fetch;
 pub mod kubeconfig;
 mod kubeconfig_error;
 pub mod runner;
+pub mod slim;
 pub mod watch;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
+use k8s_openapi::api::core::v1::{Namespace, Node};
 use kube::api::Api;
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Client, Resource};
@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::fetch;
+use super::slim::SlimPod;
 use super::watch::{self, describe, forbidden_message};
 use crate::app::msg::{ClusterEvent, Effect, Msg, WatchUpdate, yaml_title};
 use crate::model::listing::{NamespaceRow, NodeRow, WorkloadKind, WorkloadRow};
@@ -42,6 +43,10 @@ where
         Some(namespace) => Api::namespaced(client.clone(), namespace),
         None => Api::all(client.clone()),
     }
+}
+
+fn pod_row(pod: &SlimPod) -> PodRow {
+    PodRow::from_pod(&pod.to_pod())
 }
 
 fn uid<K: Resource>(object: &K) -> String {
@@ -97,13 +102,13 @@ impl Runner {
                 if let Some(node) = node {
                     config = config.fields(&format!("spec.nodeName={node}"));
                 }
-                let api: Api<Pod> = api(&client, namespace.as_deref());
+                let api: Api<SlimPod> = api(&client, namespace.as_deref());
                 self.spawn(
                     "pods",
                     watch::run(
                         api,
                         config,
-                        PodRow::from_pod,
+                        pod_row,
                         uid,
                         |generation, update| ClusterEvent::Pods { generation, update },
                         generation,
@@ -149,6 +154,20 @@ impl Runner {
                     "workloads",
                     workloads(client, namespace, generation, sender),
                 );
+            }
+            Effect::ReviewAccess {
+                generation,
+                namespace,
+            } => {
+                self.spawn("access", async move {
+                    let result = fetch::access(client, &namespace).await;
+                    let _ = sender
+                        .send(Msg::Cluster(ClusterEvent::AccessReviewed {
+                            generation,
+                            result,
+                        }))
+                        .await;
+                });
             }
             Effect::PollMetrics {
                 generation,

@@ -4,6 +4,7 @@
 //! no I/O, no async and no clients: it reads `k8s_openapi` values and returns
 //! plain values, so the TUI and the simulator share one implementation.
 
+pub mod access;
 pub mod duration;
 pub mod listing;
 pub mod pod_status;

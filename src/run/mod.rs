@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
-use crate::app::keymap::Keymap;
 use crate::app::msg::Msg;
 use crate::app::state::AppState;
 use crate::cluster::kubeconfig::{self, KubeconfigError, Overrides};
@@ -46,6 +45,8 @@ pub enum RunError {
     Demo(String),
     #[error("cannot use the terminal: {0}")]
     Terminal(String),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     #[error("cannot create a client for context {context}: {message}")]
     Client { context: String, message: String },
 }
@@ -144,7 +145,10 @@ pub async fn run(options: Options) -> Result<(), RunError> {
                 context: context.clone(),
                 message: message.as_str().to_string(),
             })?;
-    let theme = if options.no_color {
+    let config_path = crate::config::default_path().unwrap_or_default();
+    let config = crate::config::Config::load(&config_path)?;
+    let keymap = config.keymap(&config_path)?;
+    let theme = if options.no_color || config.no_color {
         Theme::monochrome()
     } else {
         Theme::from_environment()
@@ -163,7 +167,7 @@ pub async fn run(options: Options) -> Result<(), RunError> {
     });
     let (sender, reports) = mpsc::channel::<Msg>(1024);
     let mut runner = Runner::new(client, sender);
-    let mut state = AppState::new(target, contexts, Keymap::default(), jiff::Timestamp::now());
+    let mut state = AppState::new(target, contexts, keymap, jiff::Timestamp::now());
     state.namespace_hints = hints;
     let input = crossterm::event::EventStream::new().filter_map(|event| async move {
         match event {

@@ -226,6 +226,15 @@ fn create_pod(
     if let Some(node) = node {
         pod["spec"]["nodeName"] = Value::String(node);
     }
+    if settled {
+        // Generated bulk has been running for a while: one to thirty days.
+        let days = 1 + i64::from(objects::suffix(name, 1).as_bytes()[0] % 30);
+        let created = jiff::Timestamp::now()
+            .checked_sub(jiff::SignedDuration::from_hours(24 * days))
+            .unwrap_or_else(|_| jiff::Timestamp::now());
+        pod["metadata"]["creationTimestamp"] =
+            Value::String(created.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+    }
     let stored = store.create(&PODS, pod)?;
     let pod = stored.value()?;
     if settled {

@@ -36,10 +36,22 @@ pub fn help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Danger::Mutates => " (changes the cluster)",
             Danger::Dangerous => " (dangerous: asks first)",
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {:<14}", keys.join(" ")), theme.title()),
-            Span::raw(format!(":{:<8} {}{danger}", command.name, command.summary)),
-        ]));
+        let line = match state.permitted(command) {
+            Ok(()) => Line::from(vec![
+                Span::styled(format!(" {:<14}", keys.join(" ")), theme.title()),
+                Span::raw(format!(":{:<8} {}{danger}", command.name, command.summary)),
+            ]),
+            Err(missing) => Line::from(Span::styled(
+                format!(
+                    " {:<14}:{:<8} {} (not allowed: {missing})",
+                    keys.join(" "),
+                    command.name,
+                    command.summary
+                ),
+                theme.dim(),
+            )),
+        };
+        lines.push(line);
     }
     let height = lines.len() as u16 + 2;
     let popup = centered(area, 78, height);

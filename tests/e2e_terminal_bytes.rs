@@ -1,0 +1,141 @@
+//! Hostile cluster text through the whole program down to the bytes a
+//! terminal receives: the real loop, the real terminal writer (without a
+//! tty), the demo cluster's pod whose annotation tries a title change and a
+//! colour, and its log-like literal lines. No OSC, no BEL, no C1 control
+//! reaches the output; the text shows in caret notation instead.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ktriage::app::keymap::Keymap;
+use ktriage::app::msg::Msg;
+use ktriage::app::state::AppState;
+use ktriage::cluster::kubeconfig::{self, Overrides};
+use ktriage::cluster::runner::Runner;
+use ktriage::run::event_loop::{self, Painter, Screen};
+use ktriage::run::switcher::KubeconfigSwitcher;
+use ktriage::terminal::{SessionSettings, TerminalSession, draw_synchronized};
+use ktriage::ui::Theme;
+use tokio::sync::mpsc;
+
+#[derive(Clone, Default)]
+struct Bytes(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Bytes {
+    fn write(&mut self, buffer: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buffer);
+        Ok(buffer.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+struct ByteScreen(TerminalSession<Bytes>);
+
+impl Screen for ByteScreen {
+    fn size(&self) -> (u16, u16) {
+        (160, 100)
+    }
+
+    fn draw(&mut self, render: &dyn Fn(&mut ratatui::Frame)) -> std::io::Result<()> {
+        draw_synchronized(&mut self.0, |frame| render(frame))
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_annotations_reach_the_terminal_neutralised() {
+    let sim = common::start(common::fast_demo(1.0)).await;
+    let loaded = kubeconfig::load(Some(&sim.kubeconfig)).expect("loads");
+    let mut switcher = KubeconfigSwitcher::new(loaded, Overrides::default(), false, false);
+    let (client, target, hints) = switcher.connect("admin").await.expect("connects");
+    let bytes = Bytes::default();
+    let session =
+        TerminalSession::enter_with(bytes.clone(), SessionSettings::without_tty(160, 100))
+            .expect("a session");
+    let (keys, key_receiver) = mpsc::channel(64);
+    let (sender, reports) = mpsc::channel(1024);
+    let (_signal_sender, signals) = mpsc::channel::<()>(1);
+    let task = tokio::spawn(async move {
+        let mut screen = ByteScreen(session);
+        let mut runner = Runner::new(client, sender);
+        let mut state = AppState::new(
+            target,
+            Vec::new(),
+            Keymap::default(),
+            jiff::Timestamp::now(),
+        );
+        state.namespace_hints = hints;
+        let mut painter = Painter::new();
+        let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
+        let _ = event_loop::run(
+            &mut screen,
+            &mut painter,
+            &mut state,
+            &mut runner,
+            &mut switcher,
+            input,
+            reports,
+            signals,
+            &Theme::colored(),
+        )
+        .await;
+    });
+    let output = || String::from_utf8_lossy(&bytes.0.lock().expect("lock")).into_owned();
+    let listed = common::eventually(Duration::from_secs(20), || async {
+        output().contains("hostile-logs").then_some(())
+    })
+    .await;
+    assert!(listed.is_some(), "the pod never showed");
+    for key in [KeyCode::Char('/')]
+        .into_iter()
+        .chain("hostile".chars().map(KeyCode::Char))
+        .chain([KeyCode::Enter, KeyCode::Enter])
+    {
+        keys.send(Msg::Key(KeyEvent::new(key, KeyModifiers::NONE)))
+            .await
+            .expect("sent");
+    }
+    let shown = common::eventually(Duration::from_secs(20), || async {
+        output().contains("pwned^G^[[31mred").then_some(())
+    })
+    .await;
+    if shown.is_none() {
+        let text = output();
+        let tail: String = text
+            .chars()
+            .rev()
+            .take(3000)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        panic!(
+            "the detail view never showed the annotation; the last bytes:\n{}",
+            tail.escape_debug()
+        );
+    }
+    task.abort();
+    let raw = bytes.0.lock().expect("lock").clone();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(
+        !text.contains("\u{1b}]"),
+        "an OSC sequence reached the terminal"
+    );
+    assert!(!raw.contains(&0x07), "a BEL reached the terminal");
+    assert!(!text.contains('\u{9b}'), "a C1 CSI reached the terminal");
+    assert!(
+        text.contains("^[]0;pwned^G"),
+        "the title change is not shown as text"
+    );
+    let _ = std::io::stdout().flush();
+}
