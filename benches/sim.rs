@@ -31,6 +31,7 @@ fn scaled_scenario() -> Scenario {
         pods: 50_000,
         namespaces: 50,
         nodes: 100,
+        crash_loop_every: Some(50),
     });
     scenario
 }

@@ -89,6 +89,7 @@ fn first_frame_at_scale() {
         pods: PODS as u32,
         namespaces: 50,
         nodes: 100,
+        crash_loop_every: Some(50),
     });
     let server = runtime
         .block_on(SimServer::start(
@@ -188,21 +189,37 @@ fn bench_ui(criterion: &mut Criterion) {
                 .expect("draw");
         })
     });
-    group.bench_function("filter_keystroke", |bencher| {
-        let mut filtering = loaded.clone();
-        update(&mut filtering, key('/'));
-        update(&mut filtering, key('s'));
-        update(&mut filtering, key('v'));
-        bencher.iter(|| {
-            update(&mut filtering, key('9'));
-            filtering.prepare();
-            black_box(filtering.pods.visible_len());
-            update(
-                &mut filtering,
-                Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
-            );
-            filtering.prepare();
-        })
+    // One keystroke on a typed filter: narrowing (a character added) and
+    // widening (a character removed, every row tested again).
+    let mut typed = loaded.clone();
+    update(&mut typed, key('/'));
+    update(&mut typed, key('s'));
+    update(&mut typed, key('v'));
+    typed.prepare();
+    group.bench_function("filter_keystroke_narrowing", |bencher| {
+        bencher.iter_batched_ref(
+            || typed.clone(),
+            |state| {
+                update(state, key('9'));
+                state.prepare();
+                black_box(state.pods.visible_len())
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("filter_keystroke_widening", |bencher| {
+        bencher.iter_batched_ref(
+            || typed.clone(),
+            |state| {
+                update(
+                    state,
+                    Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
+                );
+                state.prepare();
+                black_box(state.pods.visible_len())
+            },
+            criterion::BatchSize::LargeInput,
+        )
     });
     group.bench_function("resort_all", |bencher| {
         let mut sorting = loaded.clone();

@@ -71,6 +71,9 @@ struct SimArgs {
     namespaces: u32,
     #[arg(long, default_value_t = 10)]
     nodes: u32,
+    /// Generated bulk never changes (no crash-looping deployments).
+    #[arg(long)]
+    steady: bool,
     /// Run the cluster's clock this many times faster.
     #[arg(long)]
     speed: Option<f64>,
@@ -93,6 +96,11 @@ struct SimArgs {
     #[arg(long)]
     tokens_expire_after: Option<u64>,
 }
+
+/// mimalloc returns freed memory to the system promptly: a 50,000-pod list
+/// leaves far less resident memory behind than with the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -137,6 +145,7 @@ async fn sim(args: SimArgs) -> ExitCode {
             pods,
             namespaces: args.namespaces,
             nodes: args.nodes,
+            crash_loop_every: (!args.steady).then_some(50),
         }),
         speed: args.speed,
         drop_watches_every_seconds: args.drop_watches_every,

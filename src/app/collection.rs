@@ -41,13 +41,23 @@ pub enum Sync {
     Forbidden(SafeText),
 }
 
-/// Whether every character of `pattern` appears in `text` in order, ignoring
-/// case: the fuzzy filter's test (the same matches as the highlighter's).
+/// Whether every character of `pattern` appears in `text` in order: the
+/// fuzzy filter's test (the same matches as the highlighter's). Both sides
+/// are lowercased by the caller, once.
 pub fn fuzzy_contains(text: &str, pattern: &str) -> bool {
-    let mut characters = text.chars().flat_map(char::to_lowercase);
+    if pattern.is_ascii() {
+        let mut rest = text.as_bytes();
+        for &wanted in pattern.as_bytes() {
+            match rest.iter().position(|&byte| byte == wanted) {
+                Some(found) => rest = &rest[found + 1..],
+                None => return false,
+            }
+        }
+        return true;
+    }
+    let mut characters = text.chars();
     pattern
         .chars()
-        .flat_map(char::to_lowercase)
         .all(|wanted| characters.any(|c| c == wanted))
 }
 
@@ -383,4 +393,18 @@ pub fn match_positions(text: &str, filter: &str) -> Vec<usize> {
         .fuzzy_indices(text, filter)
         .map(|(_, indices)| indices)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fuzzy_contains;
+
+    #[test]
+    fn fuzzy_contains_wants_every_character_in_order() {
+        assert!(fuzzy_contains("shop/checkout-9tgf", "chk9"));
+        assert!(fuzzy_contains("shop/checkout", ""));
+        assert!(!fuzzy_contains("shop/checkout", "kc"));
+        assert!(fuzzy_contains("ns/pod-ü", "dü"));
+        assert!(!fuzzy_contains("ns/pod", "dü"));
+    }
 }

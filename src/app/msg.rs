@@ -135,6 +135,10 @@ pub enum Effect {
     WatchNodes {
         generation: u64,
     },
+    /// Read metrics only for these namespaces (`None`: the whole scope).
+    MetricsScope {
+        namespaces: Option<Vec<String>>,
+    },
     /// Ask which rules apply to the user in a namespace.
     ReviewAccess {
         generation: u64,

@@ -89,11 +89,16 @@ pub struct AppState {
     pub metrics_available: Option<bool>,
     /// The rules that apply in the current namespace, once reviewed.
     pub access: Option<crate::model::access::Access>,
+    /// The namespaces metrics are read for, when narrowed to the screen.
+    pub metrics_scope: Option<Vec<String>>,
     pub workloads: Collection<WorkloadRow>,
     pub namespaces: Collection<NamespaceRow>,
     /// Namespaces known without listing: the context's, other contexts', typed ones.
     pub namespace_hints: Vec<String>,
     pub nodes: Collection<NodeRow>,
+    /// Workloads and nodes are watched once their view is first opened.
+    pub watching_workloads: bool,
+    pub watching_nodes: bool,
     pub pod_scope: PodScope,
     pub view: View,
     pub history: Vec<View>,
@@ -129,10 +134,13 @@ impl AppState {
             usage: Default::default(),
             metrics_available: None,
             access: None,
+            metrics_scope: None,
             workloads: Collection::default(),
             namespaces: Collection::default(),
             namespace_hints: hints,
             nodes: Collection::default(),
+            watching_workloads: false,
+            watching_nodes: false,
             pod_scope: PodScope::default(),
             view: View::Pods,
             history: Vec::new(),

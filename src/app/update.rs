@@ -27,11 +27,12 @@ fn restart_watches(state: &mut AppState) -> Vec<Effect> {
     state.usage.clear();
     state.metrics_available = None;
     state.access = None;
+    state.metrics_scope = None;
     let namespace = state.target.namespace.clone();
     let reviewed = namespace
         .clone()
         .unwrap_or_else(|| state.target.home_namespace.clone());
-    vec![
+    let mut effects = vec![
         Effect::ReviewAccess {
             generation,
             namespace: reviewed,
@@ -47,15 +48,74 @@ fn restart_watches(state: &mut AppState) -> Vec<Effect> {
             namespace: namespace.clone(),
         },
         Effect::WatchNamespaces { generation },
-        Effect::WatchWorkloads {
+    ];
+    // Workloads and nodes are watched once their view has been opened.
+    if state.watching_workloads {
+        effects.push(Effect::WatchWorkloads {
             generation,
             namespace,
-        },
-        Effect::WatchNodes { generation },
-    ]
+        });
+    }
+    if state.watching_nodes {
+        effects.push(Effect::WatchNodes { generation });
+    }
+    effects
 }
 
+/// Open a view, starting its watch the first time.
+fn open_view(state: &mut AppState, view: View) -> Vec<Effect> {
+    go_to(state, view, true);
+    let generation = state.generation;
+    match view {
+        View::Workloads if !state.watching_workloads => {
+            state.watching_workloads = true;
+            vec![Effect::WatchWorkloads {
+                generation,
+                namespace: state.target.namespace.clone(),
+            }]
+        }
+        View::Nodes if !state.watching_nodes => {
+            state.watching_nodes = true;
+            vec![Effect::WatchNodes { generation }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Above this many pods across namespaces, metrics are read only for the
+/// namespaces on screen: polling every pod's metrics would be most of the
+/// program's traffic and work.
+pub const LARGE_CLUSTER: usize = 5_000;
+
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let mut effects = dispatch(state, msg);
+    effects.extend(metrics_scope(state));
+    effects
+}
+
+/// Narrow (or widen) the metrics poll when the namespaces on screen change.
+fn metrics_scope(state: &mut AppState) -> Option<Effect> {
+    let wanted = if state.across_namespaces() && state.pods.len() > LARGE_CLUSTER {
+        state.prepare();
+        let mut namespaces: Vec<String> = state
+            .pods
+            .window(state.pods.offset, state.table_height())
+            .map(|row| row.namespace.as_str().to_string())
+            .collect();
+        namespaces.sort_unstable();
+        namespaces.dedup();
+        Some(namespaces)
+    } else {
+        None
+    };
+    if wanted == state.metrics_scope {
+        return None;
+    }
+    state.metrics_scope = wanted.clone();
+    Some(Effect::MetricsScope { namespaces: wanted })
+}
+
+fn dispatch(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => key_pressed(state, key),
         Msg::Key(_) => Vec::new(),
@@ -487,7 +547,7 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
             _ => {}
         },
         CommandId::Pods => go_to(state, View::Pods, true),
-        CommandId::Workloads => go_to(state, View::Workloads, true),
+        CommandId::Workloads => return open_view(state, View::Workloads),
         CommandId::Namespaces => {
             go_to(state, View::Namespaces, true);
             if let Some(current) = state.target.namespace.clone() {
@@ -499,7 +559,7 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
             let current = state.target.context.as_str().to_string();
             state.contexts.select(&current);
         }
-        CommandId::Nodes => go_to(state, View::Nodes, true),
+        CommandId::Nodes => return open_view(state, View::Nodes),
         CommandId::AllNamespaces => return switch_namespace(state, None),
         CommandId::Quit => {
             state.quit = true;

@@ -128,41 +128,58 @@ pub async fn pod_metrics(
     client: Client,
     namespace: Option<&str>,
 ) -> Result<Vec<(String, String, Usage)>, SafeText> {
-    let resource = ApiResource {
-        group: "metrics.k8s.io".to_string(),
-        version: "v1beta1".to_string(),
-        api_version: "metrics.k8s.io/v1beta1".to_string(),
-        kind: "PodMetrics".to_string(),
-        plural: "pods".to_string(),
+    // Only the fields the table reads are parsed: at 50,000 pods the full
+    // objects would cost far more memory than the usage figures.
+    #[derive(serde::Deserialize)]
+    struct List {
+        #[serde(default)]
+        items: Vec<Item>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Item {
+        metadata: Meta,
+        #[serde(default)]
+        containers: Vec<ContainerUsage>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Meta {
+        #[serde(default)]
+        name: String,
+        #[serde(default)]
+        namespace: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct ContainerUsage {
+        usage: Quantities,
+    }
+    #[derive(serde::Deserialize)]
+    struct Quantities {
+        #[serde(default)]
+        cpu: String,
+        #[serde(default)]
+        memory: String,
+    }
+    let path = match namespace {
+        Some(namespace) => format!("/apis/metrics.k8s.io/v1beta1/namespaces/{namespace}/pods"),
+        None => "/apis/metrics.k8s.io/v1beta1/pods".to_string(),
     };
-    let api: Api<DynamicObject> = match namespace {
-        Some(namespace) => Api::namespaced_with(client, namespace, &resource),
-        None => Api::all_with(client, &resource),
-    };
-    let list = api
-        .list(&ListParams::default())
+    let request = http::Request::get(path)
+        .body(Vec::new())
+        .map_err(|error| text(&error.to_string()))?;
+    let list: List = client
+        .request(request)
         .await
         .map_err(|error| text(&describe_client_error(&error)))?;
     Ok(list
         .items
-        .iter()
+        .into_iter()
         .map(|item| {
             let mut usage = Usage::default();
-            for container in item.data["containers"].as_array().into_iter().flatten() {
-                usage.cpu_nanocores += container["usage"]["cpu"]
-                    .as_str()
-                    .and_then(cpu_nanocores)
-                    .unwrap_or(0);
-                usage.memory_bytes += container["usage"]["memory"]
-                    .as_str()
-                    .and_then(memory_bytes)
-                    .unwrap_or(0);
+            for container in &item.containers {
+                usage.cpu_nanocores += cpu_nanocores(&container.usage.cpu).unwrap_or(0);
+                usage.memory_bytes += memory_bytes(&container.usage.memory).unwrap_or(0);
             }
-            (
-                item.metadata.namespace.clone().unwrap_or_default(),
-                item.metadata.name.clone().unwrap_or_default(),
-                usage,
-            )
+            (item.metadata.namespace, item.metadata.name, usage)
         })
         .collect())
 }

@@ -25,6 +25,10 @@ use crate::model::safe_text::SafeText;
 
 /// How often pod metrics are read (the metrics server scrapes every 15 s).
 pub const METRICS_EVERY: Duration = Duration::from_secs(15);
+/// The first metrics read waits this long after a (re)start.
+pub const METRICS_FIRST_DELAY: Duration = Duration::from_secs(2);
+/// Pods per list page while the pods watcher (re)lists.
+pub const POD_PAGE: u32 = 2000;
 /// How soon to ask again when the metrics API had nothing to say.
 pub const METRICS_RETRY: Duration = Duration::from_secs(5);
 
@@ -32,6 +36,8 @@ pub struct Runner {
     client: Client,
     sender: mpsc::Sender<Msg>,
     tasks: HashMap<&'static str, JoinHandle<()>>,
+    /// Narrows the metrics poll to the namespaces on screen.
+    metrics_scope: Option<tokio::sync::watch::Sender<Option<Vec<String>>>>,
 }
 
 fn api<K>(client: &Client, namespace: Option<&str>) -> Api<K>
@@ -63,6 +69,7 @@ impl Runner {
             client,
             sender,
             tasks: HashMap::new(),
+            metrics_scope: None,
         }
     }
 
@@ -95,7 +102,8 @@ impl Runner {
                 label_selector,
                 node,
             } => {
-                let mut config = watcher::Config::default();
+                // Large pages: fewer round trips for big clusters.
+                let mut config = watcher::Config::default().page_size(POD_PAGE);
                 if let Some(selector) = label_selector.filter(|s| !s.is_empty()) {
                     config = config.labels(&selector);
                 }
@@ -173,9 +181,38 @@ impl Runner {
                 generation,
                 namespace,
             } => {
+                let (scope_sender, mut scope) = tokio::sync::watch::channel(None::<Vec<String>>);
+                self.metrics_scope = Some(scope_sender);
                 self.spawn("metrics", async move {
+                    // Let the first pods list have the machine to itself.
+                    tokio::time::sleep(METRICS_FIRST_DELAY).await;
                     loop {
-                        let result = fetch::pod_metrics(client.clone(), namespace.as_deref()).await;
+                        let namespaces = scope.borrow_and_update().clone();
+                        let result = match namespaces {
+                            // A large cluster across namespaces: only the namespaces on screen.
+                            Some(namespaces) => {
+                                let mut usage = Vec::new();
+                                let mut failure = None;
+                                for namespace in &namespaces {
+                                    match fetch::pod_metrics(client.clone(), Some(namespace)).await
+                                    {
+                                        Ok(found) => usage.extend(found),
+                                        Err(error) => failure = Some(error),
+                                    }
+                                }
+                                match failure {
+                                    Some(error) if usage.is_empty() => Err(error),
+                                    _ => Ok(usage),
+                                }
+                            }
+                            None => fetch::pod_metrics(client.clone(), namespace.as_deref()).await,
+                        };
+                        // Right after start the metrics server has nothing yet: ask again soon.
+                        let again = if result.as_ref().is_ok_and(|usage| !usage.is_empty()) {
+                            METRICS_EVERY
+                        } else {
+                            METRICS_RETRY
+                        };
                         if sender
                             .send(Msg::Cluster(ClusterEvent::Metrics { generation, result }))
                             .await
@@ -183,9 +220,17 @@ impl Runner {
                         {
                             return;
                         }
-                        tokio::time::sleep(METRICS_EVERY).await;
+                        tokio::select! {
+                            _ = tokio::time::sleep(again) => {}
+                            changed = scope.changed() => if changed.is_err() { return },
+                        }
                     }
                 });
+            }
+            Effect::MetricsScope { namespaces } => {
+                if let Some(scope) = &self.metrics_scope {
+                    let _ = scope.send(namespaces);
+                }
             }
             Effect::FetchPodDetail { namespace, name } => {
                 self.spawn("detail", async move {

@@ -161,11 +161,23 @@ where
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut dirty = true;
     let mut last_frame = Instant::now() - FRAME_INTERVAL;
+    let started = Instant::now();
+    let mut synced_logged = false;
     loop {
         if dirty && last_frame.elapsed() >= FRAME_INTERVAL {
             state.size = screen.size();
             state.prepare();
             painter.paint(screen, state, theme)?;
+            if !synced_logged
+                && matches!(state.pods.sync, crate::app::collection::Sync::Synced { .. })
+            {
+                synced_logged = true;
+                tracing::info!(
+                    pods = state.pods.len(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "first full pods frame drawn"
+                );
+            }
             last_frame = Instant::now();
             dirty = false;
         }

@@ -292,8 +292,11 @@ pub fn generate(scenario: &mut Scenario, scale: Scale) {
         while remaining > 0 {
             let replicas = remaining.min(10);
             remaining -= replicas;
-            // One deployment in fifty crash-loops, so bulk has some life in it.
-            let behavior = if deployment % 50 == 49 {
+            // Some deployments crash-loop, so bulk has some life in it.
+            let behavior = if scale
+                .crash_loop_every
+                .is_some_and(|every| every > 0 && deployment % every == every - 1)
+            {
                 Behavior::CrashLoop {
                     exit_code: 1,
                     run_seconds: 30.0,

@@ -312,6 +312,9 @@ pub struct Scale {
     pub pods: u32,
     pub namespaces: u32,
     pub nodes: u32,
+    /// One deployment in this many crash-loops (none when unset: a steady cluster).
+    #[serde(default)]
+    pub crash_loop_every: Option<u32>,
 }
 
 /// A scenario file that could not be read, naming where it went wrong.

@@ -210,6 +210,11 @@ impl ApiError {
         error
     }
 
+    /// 503 ServiceUnavailable (a service without endpoints, an upstream down).
+    pub fn service_unavailable(message: impl Into<String>) -> ApiError {
+        ApiError::new(503, "ServiceUnavailable", message.into(), None)
+    }
+
     /// 500 InternalError.
     pub fn internal(message: impl Into<String>) -> ApiError {
         let message = message.into();

@@ -54,6 +54,9 @@ pub type LabelsOf<'a> = dyn Fn(&str, &str) -> Option<BTreeMap<String, String>> +
 
 struct Inner {
     pods: HashMap<PodKey, PodRuntime>,
+    /// Pods with a timer, a pending status write or a deletion: only these
+    /// are visited on a tick, so a settled cluster of thousands costs little.
+    active: std::collections::HashSet<PodKey>,
     events: EventRecorder,
     node_ips: HashMap<String, String>,
     next_pod_ip: u32,
@@ -134,6 +137,7 @@ impl Kubelet {
         Kubelet {
             inner: Mutex::new(Inner {
                 pods: HashMap::new(),
+                active: Default::default(),
                 events: EventRecorder::default(),
                 node_ips: nodes.iter().cloned().collect(),
                 next_pod_ip: 0,
@@ -210,6 +214,9 @@ impl Kubelet {
             unschedulable,
         );
         inner
+            .active
+            .insert((namespace.to_string(), name.to_string()));
+        inner
             .pods
             .insert((namespace.to_string(), name.to_string()), runtime);
     }
@@ -255,9 +262,19 @@ impl Kubelet {
     /// Run every due transition and write what changed.
     pub fn tick(&self, now: Instant) {
         let mut inner = lock(&self.inner);
-        let Inner { pods, events, .. } = &mut *inner;
+        let Inner {
+            pods,
+            events,
+            active,
+            ..
+        } = &mut *inner;
         let mut removed = Vec::new();
-        for (key, runtime) in pods.iter_mut() {
+        let mut idle = Vec::new();
+        for key in active.iter() {
+            let Some(runtime) = pods.get_mut(key) else {
+                idle.push(key.clone());
+                continue;
+            };
             if let Some(deadline) = runtime.deleting {
                 if deadline <= now {
                     removed.push(key.clone());
@@ -278,8 +295,15 @@ impl Kubelet {
                         Ok(())
                     });
             }
+            if runtime.next_wake().is_none() && !runtime.dirty {
+                idle.push(key.clone());
+            }
+        }
+        for key in idle {
+            active.remove(&key);
         }
         for key in removed {
+            active.remove(&key);
             pods.remove(&key);
             let _ = self.store.delete(&PODS, &key.0, &key.1);
             self.logs().remove_pod(&key.0, &key.1);
@@ -384,6 +408,9 @@ impl Kubelet {
     pub fn delete_pod(&self, namespace: &str, name: &str, grace: Duration) {
         let now = Instant::now();
         let mut inner = lock(&self.inner);
+        inner
+            .active
+            .insert((namespace.to_string(), name.to_string()));
         let Inner { pods, events, .. } = &mut *inner;
         if let Some(runtime) = pods.get_mut(&(namespace.to_string(), name.to_string())) {
             let mut effects = Vec::new();
@@ -401,6 +428,9 @@ impl Kubelet {
     /// An ephemeral container was added through the API.
     pub fn add_ephemeral(&self, namespace: &str, name: &str, container: &Value) {
         let mut inner = lock(&self.inner);
+        inner
+            .active
+            .insert((namespace.to_string(), name.to_string()));
         let Some(runtime) = inner
             .pods
             .get_mut(&(namespace.to_string(), name.to_string()))
@@ -438,6 +468,9 @@ impl Kubelet {
     pub fn process_exited(&self, namespace: &str, name: &str, container: &str, exit_code: i32) {
         let now = Instant::now();
         let mut inner = lock(&self.inner);
+        inner
+            .active
+            .insert((namespace.to_string(), name.to_string()));
         let Inner { pods, events, .. } = &mut *inner;
         let Some(runtime) = pods.get_mut(&(namespace.to_string(), name.to_string())) else {
             return;

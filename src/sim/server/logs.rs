@@ -142,12 +142,13 @@ fn options(pod: &Value, name: &str, query: &Query) -> Result<Options, ApiError> 
 /// A line as the kubelet writes it, with the fixed-width RFC 3339 stamp if asked.
 fn render(line: &LogLine, timestamps: bool, out: &mut Vec<u8>) {
     if timestamps {
-        out.extend_from_slice(
-            line.time
-                .strftime("%Y-%m-%dT%H:%M:%S.%fZ ")
-                .to_string()
-                .as_bytes(),
+        // Fixed width, as the kubelet writes it: nine fraction digits, always.
+        let stamp = format!(
+            "{}.{:09}Z ",
+            line.time.strftime("%Y-%m-%dT%H:%M:%S"),
+            line.time.subsec_nanosecond()
         );
+        out.extend_from_slice(stamp.as_bytes());
     }
     out.extend_from_slice(line.text.as_bytes());
     out.push(b'\n');

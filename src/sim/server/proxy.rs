@@ -52,9 +52,8 @@ pub async fn serve(
         .iter()
         .find(|s| s.namespace == namespace && s.name == name)
         .and_then(|s| s.upstream.clone())
-        .ok_or_else(|| ApiError {
-            code: 503,
-            ..ApiError::internal(format!("no endpoints available for service \"{name}\""))
+        .ok_or_else(|| {
+            ApiError::service_unavailable(format!("no endpoints available for service \"{name}\""))
         })?;
     let query = request
         .uri()
@@ -65,18 +64,34 @@ pub async fn serve(
         .parse()
         .map_err(|_| ApiError::internal(format!("bad upstream for service \"{name}\"")))?;
     let (mut parts, body) = request.into_parts();
+    // The request body is read whole first, so the upstream gets an exact length.
+    let body = axum::body::to_bytes(body, 16 << 20)
+        .await
+        .map_err(|error| ApiError::bad_request(format!("unable to read request body: {error}")))?;
+    parts.headers.remove(axum::http::header::TRANSFER_ENCODING);
     parts.uri = target;
     parts.headers.remove(axum::http::header::AUTHORIZATION);
     parts.headers.remove(axum::http::header::HOST);
     let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build_http();
     let response = client
-        .request(Request::from_parts(parts, body))
+        .request(Request::from_parts(parts, Body::from(body)))
         .await
-        .map_err(|error| ApiError {
-            code: 503,
-            ..ApiError::internal(format!("error trying to reach service: {error}"))
+        .map_err(|error| {
+            ApiError::service_unavailable(format!("error trying to reach service: {error}"))
         })?;
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
+    // Hop-by-hop headers belong to the upstream connection, not to ours.
+    for header in [
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "transfer-encoding",
+        "upgrade",
+        "te",
+        "trailer",
+    ] {
+        parts.headers.remove(header);
+    }
     let bytes = body
         .collect()
         .await
