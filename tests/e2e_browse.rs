@@ -14,8 +14,6 @@ use ktriage::app::msg::Msg;
 use ktriage::app::state::AppState;
 use ktriage::cluster::kubeconfig::{self, Overrides};
 use ktriage::cluster::runner::Runner;
-use ktriage::model::listing::ContextRow;
-use ktriage::model::safe_text::SafeText;
 use ktriage::run::event_loop::{self, Painter, Screen};
 use ktriage::run::switcher::KubeconfigSwitcher;
 use ktriage::sim::scenario::Scenario;
@@ -71,16 +69,7 @@ struct App {
 async fn launch(scenario: Scenario, context: &str) -> App {
     let sim = common::start(scenario).await;
     let loaded = kubeconfig::load(Some(&sim.kubeconfig)).expect("the kubeconfig loads");
-    let contexts: Vec<ContextRow> = loaded
-        .contexts
-        .iter()
-        .map(|c| ContextRow {
-            name: SafeText::from_untrusted(&c.name),
-            cluster: SafeText::from_untrusted(&c.cluster),
-            user: SafeText::from_untrusted(&c.user),
-            namespace: SafeText::from_untrusted(c.namespace.as_deref().unwrap_or_default()),
-        })
-        .collect();
+    let contexts = ktriage::run::switcher::context_rows(&loaded);
     let mut switcher = KubeconfigSwitcher::new(loaded, Overrides::default(), false, false);
     let (client, target, hints) = switcher.connect(context).await.expect("connects");
     let screen = SharedScreen(Arc::new(Mutex::new(

@@ -16,8 +16,6 @@ use crate::app::msg::Msg;
 use crate::app::state::AppState;
 use crate::cluster::kubeconfig::{self, KubeconfigError, Overrides};
 use crate::cluster::runner::Runner;
-use crate::model::listing::ContextRow;
-use crate::model::safe_text::SafeText;
 use crate::terminal::{self, TerminalSession};
 use crate::ui::Theme;
 use event_loop::{Exit, Painter};
@@ -125,16 +123,7 @@ pub async fn run(options: Options) -> Result<(), RunError> {
         impersonate_user: options.impersonate_user.clone(),
         impersonate_groups: options.impersonate_groups.clone(),
     };
-    let contexts: Vec<ContextRow> = loaded
-        .contexts
-        .iter()
-        .map(|c| ContextRow {
-            name: SafeText::from_untrusted(&c.name),
-            cluster: SafeText::from_untrusted(&c.cluster),
-            user: SafeText::from_untrusted(&c.user),
-            namespace: SafeText::from_untrusted(c.namespace.as_deref().unwrap_or_default()),
-        })
-        .collect();
+    let contexts = switcher::context_rows(&loaded);
     let mut switcher =
         KubeconfigSwitcher::new(loaded, overrides, options.read_only, options.all_namespaces);
     let (client, target, hints) =

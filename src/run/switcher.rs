@@ -8,7 +8,22 @@ use kube::Client;
 use super::event_loop::ContextSwitcher;
 use crate::app::state::Target;
 use crate::cluster::kubeconfig::{LoadedKubeconfig, Overrides};
+use crate::model::listing::ContextRow;
 use crate::model::safe_text::SafeText;
+
+/// The contexts of a kubeconfig as the contexts view lists them.
+pub fn context_rows(loaded: &LoadedKubeconfig) -> Vec<ContextRow> {
+    loaded
+        .contexts
+        .iter()
+        .map(|context| ContextRow {
+            name: SafeText::from_untrusted(&context.name),
+            cluster: SafeText::from_untrusted(&context.cluster),
+            user: SafeText::from_untrusted(&context.user),
+            namespace: SafeText::from_untrusted(context.namespace.as_deref().unwrap_or_default()),
+        })
+        .collect()
+}
 
 pub struct KubeconfigSwitcher {
     loaded: LoadedKubeconfig,
