@@ -292,6 +292,23 @@ async fn apply_creates_a_pod() {
 #[tokio::test(flavor = "multi_thread")]
 async fn debug_attaches_a_shell_to_an_ephemeral_container() {
     let sim = start(fast_demo(1.0)).await;
+    // Debug a pod that is running, as an engineer would.
+    let running = eventually(Duration::from_secs(15), || async {
+        let mut command = sim.kubectl("1.33", "admin");
+        command.args([
+            "get",
+            "pod",
+            "-n",
+            "team-a",
+            "worker",
+            "-o",
+            "jsonpath={.status.containerStatuses[0].state.running.startedAt}",
+        ]);
+        let text = stdout(&run(command).await);
+        (!text.is_empty()).then_some(text)
+    })
+    .await;
+    assert!(running.is_some(), "the worker pod never ran");
     for version in ["1.30", "1.33"] {
         let mut command = sim.kubectl(version, "admin");
         command

@@ -5,7 +5,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::commands::{CommandId, by_name};
 use super::msg::{ClusterEvent, Effect, Msg, ObjectKind, WatchUpdate};
-use super::palette;
 use super::state::{
     AppState, DetailState, Level, NODE_COLUMNS, POD_COLUMNS, PodScope, View, WORKLOAD_COLUMNS,
     YamlState,
@@ -131,7 +130,7 @@ fn dispatch(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     }
 }
 
-fn info(state: &mut AppState, level: Level, text: &str) {
+pub(super) fn info(state: &mut AppState, level: Level, text: &str) {
     state.message = Some((level, SafeText::from_untrusted(text)));
 }
 
@@ -255,18 +254,18 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     if state.palette.is_some() {
-        return palette_key(state, key);
+        return super::input::palette_key(state, key);
     }
     if state.filtering {
-        filter_key(state, key);
+        super::input::filter_key(state, key);
         return Vec::new();
     }
     if state.view == View::Yaml && state.yaml.as_ref().is_some_and(|y| y.searching) {
-        yaml_search_key(state, key);
+        super::input::yaml_search_key(state, key);
         return Vec::new();
     }
     if state.view == View::Yaml && matches!(key.code, KeyCode::Char('n') | KeyCode::Char('N')) {
-        yaml_next_match(state, key.code == KeyCode::Char('n'));
+        super::input::yaml_next_match(state, key.code == KeyCode::Char('n'));
         return Vec::new();
     }
     match state.keymap.lookup(&key) {
@@ -281,36 +280,7 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-fn edit(text: &mut String, key: &KeyEvent) {
-    match key.code {
-        KeyCode::Backspace => {
-            text.pop();
-        }
-        KeyCode::Char(character) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            text.push(character)
-        }
-        _ => {}
-    }
-}
-
-fn filter_key(state: &mut AppState, key: KeyEvent) {
-    match key.code {
-        KeyCode::Enter => state.filtering = false,
-        KeyCode::Esc => {
-            state.filtering = false;
-            state.filter.clear();
-        }
-        KeyCode::Up | KeyCode::Down => {
-            let delta = if key.code == KeyCode::Up { -1 } else { 1 };
-            step(state, delta);
-            return;
-        }
-        _ => edit(&mut state.filter, &key),
-    }
-    mark_current_stale(state);
-}
-
-fn mark_current_stale(state: &mut AppState) {
+pub(super) fn mark_current_stale(state: &mut AppState) {
     match state.view {
         View::Pods => state.pods.mark_stale(),
         View::Workloads => state.workloads.mark_stale(),
@@ -319,91 +289,6 @@ fn mark_current_stale(state: &mut AppState) {
         View::Contexts => state.contexts.mark_stale(),
         View::PodDetail | View::Yaml => {}
     }
-}
-
-fn yaml_search_key(state: &mut AppState, key: KeyEvent) {
-    let Some(yaml) = state.yaml.as_mut() else {
-        return;
-    };
-    match key.code {
-        KeyCode::Enter => {
-            yaml.searching = false;
-            yaml_next_match(state, true);
-        }
-        KeyCode::Esc => {
-            yaml.searching = false;
-            yaml.search.clear();
-        }
-        _ => edit(&mut yaml.search, &key),
-    }
-}
-
-fn yaml_next_match(state: &mut AppState, forward: bool) {
-    let Some(yaml) = state.yaml.as_mut() else {
-        return;
-    };
-    if yaml.search.is_empty() {
-        return;
-    }
-    let needle = yaml.search.to_lowercase();
-    let count = yaml.lines.len();
-    for offset in 1..=count {
-        let index = if forward {
-            (yaml.scroll + offset) % count
-        } else {
-            (yaml.scroll + count - offset % count) % count
-        };
-        if yaml.lines[index].as_str().to_lowercase().contains(&needle) {
-            yaml.scroll = index;
-            return;
-        }
-    }
-}
-
-fn palette_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    let Some(current) = state.palette.as_mut() else {
-        return Vec::new();
-    };
-    match key.code {
-        KeyCode::Esc => state.palette = None,
-        KeyCode::Up => current.selected = current.selected.saturating_sub(1),
-        KeyCode::Down => current.selected += 1,
-        KeyCode::Tab => {
-            let suggestions = palette::suggestions(state);
-            if let (Some(choice), Some(current)) = (
-                suggestions
-                    .get(state.palette.as_ref().map_or(0, |p| p.selected))
-                    .cloned(),
-                state.palette.as_mut(),
-            ) {
-                current.input = choice;
-                current.selected = 0;
-            }
-        }
-        KeyCode::Enter => {
-            let suggestions = palette::suggestions(state);
-            let input = state
-                .palette
-                .as_ref()
-                .map(|p| p.input.trim().to_string())
-                .unwrap_or_default();
-            let selected = state.palette.as_ref().map_or(0, |p| p.selected);
-            let chosen = if by_name(input.split_whitespace().next().unwrap_or_default()).is_some()
-                && (input.contains(' ') || suggestions.is_empty())
-            {
-                input
-            } else {
-                suggestions.get(selected).cloned().unwrap_or(input)
-            };
-            state.palette = None;
-            return run_palette(state, &chosen);
-        }
-        _ => {
-            edit(&mut current.input, &key);
-            current.selected = 0;
-        }
-    }
-    Vec::new()
 }
 
 /// Run a palette line: `pods`, `deploy`, `ns team-a`, `ctx prod`, `nodes`, `quit`.
@@ -482,7 +367,7 @@ fn go_to(state: &mut AppState, view: View, remember: bool) {
     }
 }
 
-fn step(state: &mut AppState, delta: isize) {
+pub(super) fn step(state: &mut AppState, delta: isize) {
     match state.view {
         View::Pods => state.pods.step(delta),
         View::Workloads => state.workloads.step(delta),

@@ -23,6 +23,7 @@ pub mod server;
 pub mod shell;
 pub mod status;
 pub mod store;
+pub mod stored;
 
 pub use cluster::Cluster;
 pub use scenario::Scenario;

@@ -9,6 +9,9 @@
 pub mod container;
 pub mod events;
 pub mod pod;
+pub mod specs;
+
+pub use specs::{specs_from_pod, unpullable};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -21,7 +24,7 @@ use self::events::{EventRecorder, Involved};
 use self::pod::{PodRuntime, rfc3339};
 use super::logs::LogStore;
 use super::resources::PODS;
-use super::scenario::{Behavior, ContainerSpec, PodTemplate, Resources};
+use super::scenario::{Behavior, PodTemplate};
 use super::store::Store;
 
 /// What the API layer may learn about one container.
@@ -74,62 +77,6 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         Ok(guard) => guard,
         Err(poisoned) => poisoned.into_inner(),
     }
-}
-
-/// Container specs for a pod that came through the API rather than a scenario.
-pub fn specs_from_pod(pod: &Value, list: &str) -> Vec<ContainerSpec> {
-    pod["spec"][list]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|container| {
-            let strings = |field: &str| -> Vec<String> {
-                container[field]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            };
-            let quantity = |kind: &str, resource: &str| {
-                container["resources"][kind][resource]
-                    .as_str()
-                    .map(str::to_string)
-            };
-            ContainerSpec {
-                name: container["name"].as_str().unwrap_or_default().to_string(),
-                image: container["image"].as_str().unwrap_or_default().to_string(),
-                command: strings("command")
-                    .into_iter()
-                    .chain(strings("args"))
-                    .collect(),
-                behavior: Behavior::Run,
-                requests: Resources {
-                    cpu: quantity("requests", "cpu"),
-                    memory: quantity("requests", "memory"),
-                },
-                limits: Resources {
-                    cpu: quantity("limits", "cpu"),
-                    memory: quantity("limits", "memory"),
-                },
-                usage: Resources::default(),
-                logs: None,
-                env: container["env"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|e| {
-                        Some((
-                            e["name"].as_str()?.to_string(),
-                            e["value"].as_str().unwrap_or_default().to_string(),
-                        ))
-                    })
-                    .collect(),
-                sidecar: container["restartPolicy"] == "Always",
-                ports: Vec::new(),
-            }
-        })
-        .collect()
 }
 
 impl Kubelet {
@@ -610,11 +557,4 @@ impl Kubelet {
         }
         usage
     }
-}
-
-/// Images the simulated registry does not have.
-pub fn unpullable(image: &str) -> bool {
-    ["does-not-exist", "nonexistent", "invalid"]
-        .iter()
-        .any(|marker| image.contains(marker))
 }
