@@ -87,13 +87,13 @@ fn open_view(state: &mut AppState, view: View) -> Vec<Effect> {
 pub const LARGE_CLUSTER: usize = 5_000;
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
-    let mut effects = dispatch(state, msg);
-    effects.extend(metrics_scope(state));
-    effects
+    dispatch(state, msg)
 }
 
 /// Narrow (or widen) the metrics poll when the namespaces on screen change.
-fn metrics_scope(state: &mut AppState) -> Option<Effect> {
+/// Called once per batch of messages, not per message: at 50,000 pods it
+/// rebuilds the view, which a burst of watch events should pay for once.
+pub fn metrics_scope(state: &mut AppState) -> Option<Effect> {
     let wanted = if state.across_namespaces() && state.pods.len() > LARGE_CLUSTER {
         state.prepare();
         let mut namespaces: Vec<String> = state

@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use crate::app::msg::{Effect, Msg};
 use crate::app::state::{AppState, Level, Target};
-use crate::app::update::{context_switched, start, update};
+use crate::app::update::{context_switched, metrics_scope, start, update};
 use crate::cluster::runner::Runner;
 use crate::model::safe_text::SafeText;
 use crate::ui::{Theme, draw};
@@ -182,7 +182,7 @@ where
             dirty = false;
         }
         let wake = last_frame + FRAME_INTERVAL;
-        let effects = tokio::select! {
+        let mut effects = tokio::select! {
             _ = tokio::time::sleep_until(wake), if dirty => continue,
             message = input.next() => match message {
                 Some(Msg::Resize(width, height)) => {
@@ -208,6 +208,7 @@ where
             _ = clock.tick() => update(state, Msg::Tick(jiff::Timestamp::now())),
             _ = signals.recv() => return Ok(Exit::Signal),
         };
+        effects.extend(metrics_scope(state));
         dirty = true;
         if !apply(state, runner, switcher, effects).await || state.quit {
             return Ok(Exit::Quit);

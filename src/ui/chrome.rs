@@ -12,6 +12,7 @@ use crate::app::collection::Sync;
 use crate::app::commands::CommandId;
 use crate::app::state::{AppState, Level, View};
 use crate::model::duration::human_duration;
+use crate::model::safe_text::SafeText;
 
 pub fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let target = &state.target;
@@ -28,7 +29,11 @@ pub fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Span::raw("  user "),
         Span::raw(target.user.as_str().to_string()),
         Span::raw("  ns "),
-        Span::styled(namespace, theme.title()),
+        // The namespace may come from a kubeconfig or a flag: sanitize it too.
+        Span::styled(
+            SafeText::from_untrusted(&namespace).as_str().to_string(),
+            theme.title(),
+        ),
     ];
     if target.read_only {
         spans.push(Span::raw("  "));
