@@ -6,6 +6,7 @@ pub mod collection;
 pub mod commands;
 pub mod input;
 pub mod keymap;
+pub mod log_msg;
 pub mod msg;
 pub mod palette;
 pub mod state;

@@ -72,6 +72,11 @@ pub enum ClusterEvent {
         title: String,
         result: Result<String, SafeText>,
     },
+    /// A report of the log reading `view`.
+    Logs {
+        view: u64,
+        event: super::log_msg::LogEvent,
+    },
 }
 
 /// Everything the detail view shows about one pod.
@@ -162,5 +167,9 @@ pub enum Effect {
     SwitchContext {
         name: String,
     },
+    /// Read logs (replacing any reading in progress).
+    ReadLogs(super::log_msg::LogRequest),
+    /// Stop reading logs.
+    StopLogs,
     Quit,
 }

@@ -229,6 +229,7 @@ fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
                 }
             }
         }
+        ClusterEvent::Logs { .. } => {}
         ClusterEvent::YamlLoaded { title, result } => {
             if let Some(yaml) = state.yaml.as_mut().filter(|y| y.title == title) {
                 yaml.loading = false;

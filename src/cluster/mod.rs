@@ -7,6 +7,7 @@
 pub mod fetch;
 pub mod kubeconfig;
 mod kubeconfig_error;
+pub mod logs;
 pub mod runner;
 pub mod slim;
 pub mod watch;

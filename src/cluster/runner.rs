@@ -267,6 +267,14 @@ impl Runner {
                         .await;
                 });
             }
+            Effect::ReadLogs(request) => {
+                self.spawn("logs", super::logs::read(client, request, sender));
+            }
+            Effect::StopLogs => {
+                if let Some(task) = self.tasks.remove("logs") {
+                    task.abort();
+                }
+            }
             Effect::SwitchContext { .. } | Effect::Quit => {}
         }
     }
