@@ -271,7 +271,7 @@ async fn a_workload_reading_takes_in_a_pod_added_while_it_runs() {
         sender,
     ));
     let mut seen = Seen::default();
-    let mut collect = |receiver: &mut mpsc::Receiver<Msg>, seen: &mut Seen| {
+    let collect = |receiver: &mut mpsc::Receiver<Msg>, seen: &mut Seen| {
         while let Ok(Msg::Cluster(ClusterEvent::Logs { event, .. })) = receiver.try_recv() {
             seen.events.push(event);
         }
