@@ -7,6 +7,9 @@
 pub mod access;
 pub mod duration;
 pub mod listing;
+pub mod log_level;
+pub mod log_line;
+pub mod log_style;
 pub mod pod_status;
 pub mod quantity;
 pub mod rows;
