@@ -264,10 +264,7 @@ fn number(digits: &[u8]) -> Option<u16> {
 fn extended_color(values: &mut dyn Iterator<Item = Option<u16>>, colon: bool) -> Option<AnsiColor> {
     let channel = |value: Option<u16>| u8::try_from(value.unwrap_or(0)).ok();
     match values.next().flatten()? {
-        5 => values
-            .next()
-            .and_then(channel)
-            .map(AnsiColor::from_256),
+        5 => values.next().and_then(channel).map(AnsiColor::from_256),
         2 => {
             let mut rgb = [values.next()?, values.next()?, values.next()?];
             if colon && let Some(blue) = values.next() {
