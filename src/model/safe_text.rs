@@ -19,11 +19,22 @@
 //!   separators) become a visible `<U+XXXX>`.
 //!
 //! Everything else, including wide characters and emoji, is kept as is.
+//!
+//! Text that is built up piece by piece (the log parser, which drops the
+//! colour sequences it understands and neutralises the rest) goes through a
+//! [`SafeTextBuilder`], whose only way in is the same neutralising rules; many
+//! lines kept together without one allocation each live in [`SafeLines`]; a
+//! borrowed piece of either is a [`SafeStr`]. None of them can wrap a raw
+//! string either.
 
 use std::borrow::Borrow;
 use std::fmt;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+mod accumulate;
+
+pub use accumulate::{SafeLines, SafeStr, SafeTextBuilder};
 
 const TAB_STOP: usize = 8;
 const ESCAPE: char = '\u{1b}';
@@ -73,6 +84,11 @@ impl SafeText {
     /// The number of terminal columns the text takes (unicode-width).
     pub fn width(&self) -> usize {
         UnicodeWidthStr::width(self.as_str())
+    }
+
+    /// The text borrowed as a [`SafeStr`].
+    pub fn as_safe_str(&self) -> SafeStr<'_> {
+        SafeStr::from_safe_text(self)
     }
 
     /// True when there is no text at all.
