@@ -19,6 +19,9 @@ pub struct Config {
     /// Draw without colours.
     #[serde(default)]
     pub no_color: bool,
+    /// Lines a log view keeps before the oldest go (default 100,000).
+    #[serde(default)]
+    pub log_lines: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +68,13 @@ impl Config {
             path: path.to_path_buf(),
             message: error.to_string(),
         })
+    }
+
+    /// Lines a log view keeps (at least 1,000).
+    pub fn log_capacity(&self) -> usize {
+        self.log_lines
+            .unwrap_or(crate::app::logs::DEFAULT_CAPACITY)
+            .max(1_000)
     }
 
     /// The keymap with this configuration's bindings applied.

@@ -52,8 +52,14 @@ impl Screen for ByteScreen {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn hostile_annotations_reach_the_terminal_neutralised() {
+/// The whole program on a byte screen against the demo cluster: the keys
+/// to send, the bytes written, the loop's task and the cluster.
+async fn program() -> (
+    mpsc::Sender<Msg>,
+    Bytes,
+    tokio::task::JoinHandle<()>,
+    common::Sim,
+) {
     let sim = common::start(common::fast_demo(1.0)).await;
     let loaded = kubeconfig::load(Some(&sim.kubeconfig)).expect("loads");
     let mut switcher = KubeconfigSwitcher::new(loaded, Overrides::default(), false, false);
@@ -66,6 +72,7 @@ async fn hostile_annotations_reach_the_terminal_neutralised() {
     let (sender, reports) = mpsc::channel(1024);
     let (_signal_sender, signals) = mpsc::channel::<()>(1);
     let task = tokio::spawn(async move {
+        let _keep = _signal_sender;
         let mut screen = ByteScreen(session);
         let mut runner = Runner::new(client, sender);
         let mut state = AppState::new(
@@ -90,6 +97,23 @@ async fn hostile_annotations_reach_the_terminal_neutralised() {
         )
         .await;
     });
+    (keys, bytes, task, sim)
+}
+
+/// No escape sequence from the cluster reached the terminal.
+fn assert_neutralised(raw: &[u8]) {
+    let text = String::from_utf8_lossy(raw);
+    assert!(
+        !text.contains("\u{1b}]"),
+        "an OSC sequence reached the terminal"
+    );
+    assert!(!raw.contains(&0x07), "a BEL reached the terminal");
+    assert!(!text.contains('\u{9b}'), "a C1 CSI reached the terminal");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_annotations_reach_the_terminal_neutralised() {
+    let (keys, bytes, task, _sim) = program().await;
     let output = || String::from_utf8_lossy(&bytes.0.lock().expect("lock")).into_owned();
     let listed = common::eventually(Duration::from_secs(20), || async {
         output().contains("hostile-logs").then_some(())
@@ -126,16 +150,54 @@ async fn hostile_annotations_reach_the_terminal_neutralised() {
     }
     task.abort();
     let raw = bytes.0.lock().expect("lock").clone();
+    assert_neutralised(&raw);
     let text = String::from_utf8_lossy(&raw);
-    assert!(
-        !text.contains("\u{1b}]"),
-        "an OSC sequence reached the terminal"
-    );
-    assert!(!raw.contains(&0x07), "a BEL reached the terminal");
-    assert!(!text.contains('\u{9b}'), "a C1 CSI reached the terminal");
     assert!(
         text.contains("^[]0;pwned^G"),
         "the title change is not shown as text"
     );
     let _ = std::io::stdout().flush();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_log_lines_reach_the_terminal_neutralised() {
+    let (keys, bytes, task, _sim) = program().await;
+    let output = || String::from_utf8_lossy(&bytes.0.lock().expect("lock")).into_owned();
+    let listed = common::eventually(Duration::from_secs(20), || async {
+        output().contains("hostile-logs").then_some(())
+    })
+    .await;
+    assert!(listed.is_some(), "the pod never showed");
+    for key in [KeyCode::Char('/')]
+        .into_iter()
+        .chain("hostile".chars().map(KeyCode::Char))
+        .chain([KeyCode::Enter, KeyCode::Char('l')])
+    {
+        keys.send(Msg::Key(KeyEvent::new(key, KeyModifiers::NONE)))
+            .await
+            .expect("sent");
+    }
+    let shown = common::eventually(Duration::from_secs(20), || async {
+        output().contains("aGVsbG8gY2xpcGJvYXJk^G").then_some(())
+    })
+    .await;
+    task.abort();
+    assert!(shown.is_some(), "the log view never showed the lines");
+    let raw = bytes.0.lock().expect("lock").clone();
+    assert_neutralised(&raw);
+    let text = String::from_utf8_lossy(&raw);
+    // Only changed cells are written, so words arrive apart: look for
+    // each word that holds a neutralised sequence.
+    for visible in [
+        "^[]0;window",
+        "^[]52;c;aGVsbG8gY2xpcGJvYXJk^G",
+        "^[[2J^[[H",
+        "[GREEN]",
+        "[\"a\",\"b\"]",
+        "bell^G",
+        "backspace^H",
+        "carriage^Mreturn",
+    ] {
+        assert!(text.contains(visible), "{visible:?} is not shown as text");
+    }
 }

@@ -27,6 +27,18 @@ pub enum CommandId {
     Contexts,
     Nodes,
     AllNamespaces,
+    NextContainer,
+    LogFollow,
+    LogPrevious,
+    LogTimestamps,
+    LogWrap,
+    LogSince,
+    LogTail,
+    LogSave,
+    LogFilter,
+    LogFilterOut,
+    NextMatch,
+    PreviousMatch,
     Quit,
 }
 
@@ -177,8 +189,115 @@ pub const COMMANDS: &[Command] = &[
         "Show every namespace",
         &["0"],
     ),
+    read_only(
+        CommandId::NextContainer,
+        "container",
+        "Select the next container",
+        &["tab"],
+    ),
+    read_only(
+        CommandId::LogFollow,
+        "follow",
+        "Follow newest / pause",
+        &["f"],
+    ),
+    read_only(
+        CommandId::LogPrevious,
+        "previous",
+        "Previous instance",
+        &["p"],
+    ),
+    read_only(
+        CommandId::LogTimestamps,
+        "timestamps",
+        "Show or hide timestamps",
+        &["t"],
+    ),
+    read_only(CommandId::LogWrap, "wrap", "Wrap long lines", &["w"]),
+    read_only(
+        CommandId::LogSince,
+        "since",
+        "Since 1m/5m/15m/1h/all",
+        &["S"],
+    ),
+    read_only(
+        CommandId::LogTail,
+        "tail",
+        "Tail: lines to start with",
+        &["T"],
+    ),
+    read_only(
+        CommandId::LogSave,
+        "save",
+        "Save the lines shown",
+        &["ctrl-s"],
+    ),
+    read_only(
+        CommandId::LogFilter,
+        "grep",
+        "Show only matching lines",
+        &["&"],
+    ),
+    read_only(
+        CommandId::LogFilterOut,
+        "grep-v",
+        "Hide matching lines",
+        &["!"],
+    ),
+    read_only(CommandId::NextMatch, "next", "Next match", &["n"]),
+    read_only(CommandId::PreviousMatch, "prev", "Previous match", &["N"]),
     read_only(CommandId::Quit, "quit", "Quit", &["q", "ctrl-c"]),
 ];
+
+/// Commands that act only in the log view (the help screen shows them
+/// there, and hides them elsewhere).
+pub fn logs_only(id: CommandId) -> bool {
+    matches!(
+        id,
+        CommandId::LogFollow
+            | CommandId::LogPrevious
+            | CommandId::LogTimestamps
+            | CommandId::LogWrap
+            | CommandId::LogSince
+            | CommandId::LogTail
+            | CommandId::LogSave
+            | CommandId::LogFilter
+            | CommandId::LogFilterOut
+    )
+}
+
+/// Whether the help screen of `view` lists a command.
+pub fn listed_in(view: super::state::View, id: CommandId) -> bool {
+    use super::state::View;
+    match view {
+        View::Logs => !lists_only(id),
+        View::Yaml => !logs_only(id) && id != CommandId::NextContainer,
+        View::PodDetail => {
+            !logs_only(id) && !matches!(id, CommandId::NextMatch | CommandId::PreviousMatch)
+        }
+        _ => {
+            !logs_only(id)
+                && !matches!(
+                    id,
+                    CommandId::NextMatch | CommandId::PreviousMatch | CommandId::NextContainer
+                )
+        }
+    }
+}
+
+/// Commands that mean nothing in the log view.
+pub fn lists_only(id: CommandId) -> bool {
+    matches!(
+        id,
+        CommandId::Open
+            | CommandId::Yaml
+            | CommandId::Logs
+            | CommandId::SortNext
+            | CommandId::SortReverse
+            | CommandId::AllNamespaces
+            | CommandId::NextContainer
+    )
+}
 
 /// The registry entry of a command.
 pub fn command(id: CommandId) -> &'static Command {

@@ -7,6 +7,8 @@ pub mod commands;
 pub mod input;
 pub mod keymap;
 pub mod log_msg;
+pub mod logs;
+mod logs_update;
 pub mod msg;
 pub mod palette;
 pub mod state;

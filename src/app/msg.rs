@@ -72,6 +72,10 @@ pub enum ClusterEvent {
         title: String,
         result: Result<String, SafeText>,
     },
+    /// A save of log lines finished: the path and the number of lines.
+    LogsSaved {
+        result: Result<(String, usize), String>,
+    },
     /// A report of the log reading `view`.
     Logs {
         view: u64,
@@ -171,5 +175,12 @@ pub enum Effect {
     ReadLogs(super::log_msg::LogRequest),
     /// Stop reading logs.
     StopLogs,
+    /// Write log lines to a file of this name in the program's state
+    /// directory (mode 0600).
+    SaveLogs {
+        name: String,
+        text: String,
+        lines: usize,
+    },
     Quit,
 }

@@ -44,7 +44,11 @@ pub fn suggestions(state: &AppState) -> Vec<String> {
         _ => (
             "",
             input,
-            COMMANDS.iter().map(|c| c.name.to_string()).collect(),
+            COMMANDS
+                .iter()
+                .filter(|c| super::commands::listed_in(state.view, c.id))
+                .map(|c| c.name.to_string())
+                .collect(),
         ),
     };
     let mut scored: Vec<(i64, String)> = candidates

@@ -21,6 +21,7 @@ pub enum View {
     Nodes,
     PodDetail,
     Yaml,
+    Logs,
 }
 
 /// Where the program is pointed.
@@ -63,6 +64,8 @@ pub struct DetailState {
     pub detail: Option<Box<PodDetail>>,
     pub error: Option<SafeText>,
     pub scroll: usize,
+    /// The selected container (its index in the detail's containers).
+    pub container: usize,
 }
 
 /// The `:` palette.
@@ -114,6 +117,12 @@ pub struct AppState {
     pub keymap: Keymap,
     pub generation: u64,
     pub quit: bool,
+    /// The log view, while it is open.
+    pub logs: Option<super::logs::LogView>,
+    /// Numbers each log reading.
+    pub log_serial: u64,
+    /// Lines a log view keeps.
+    pub log_capacity: usize,
 }
 
 impl AppState {
@@ -156,6 +165,9 @@ impl AppState {
             keymap,
             generation: 0,
             quit: false,
+            logs: None,
+            log_serial: 0,
+            log_capacity: super::logs::DEFAULT_CAPACITY,
         }
     }
 
@@ -187,7 +199,7 @@ impl AppState {
             View::Namespaces => self.namespaces.scroll_into_view(height),
             View::Nodes => self.nodes.scroll_into_view(height),
             View::Contexts => self.contexts.scroll_into_view(height),
-            View::PodDetail | View::Yaml => {}
+            View::PodDetail | View::Yaml | View::Logs => {}
         }
     }
 

@@ -229,7 +229,8 @@ fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
                 }
             }
         }
-        ClusterEvent::Logs { .. } => {}
+        ClusterEvent::Logs { view, event } => super::logs_update::event(state, view, event),
+        ClusterEvent::LogsSaved { result } => super::logs_update::saved(state, result),
         ClusterEvent::YamlLoaded { title, result } => {
             if let Some(yaml) = state.yaml.as_mut().filter(|y| y.title == title) {
                 yaml.loading = false;
@@ -265,12 +266,16 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         super::input::yaml_search_key(state, key);
         return Vec::new();
     }
+    if state.view == View::Logs && state.logs.as_ref().is_some_and(|l| l.prompt.is_some()) {
+        return super::logs_update::prompt_key(state, key);
+    }
     if state.view == View::Yaml && matches!(key.code, KeyCode::Char('n') | KeyCode::Char('N')) {
         super::input::yaml_next_match(state, key.code == KeyCode::Char('n'));
         return Vec::new();
     }
     match state.keymap.lookup(&key) {
         Some(command) => match state.permitted(super::commands::command(command)) {
+            Ok(()) if state.view == View::Logs => logs_command(state, command),
             Ok(()) => run_command(state, command),
             Err(missing) => {
                 info(state, Level::Warning, &format!("not allowed: {missing}"));
@@ -281,6 +286,28 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
+/// A command typed in the log view: the view's own, or one that leaves it.
+fn logs_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
+    if let Some(effects) = super::logs_update::command(state, command) {
+        return effects;
+    }
+    if super::commands::lists_only(command) {
+        return Vec::new();
+    }
+    match command {
+        CommandId::Pods
+        | CommandId::Workloads
+        | CommandId::Namespaces
+        | CommandId::Contexts
+        | CommandId::Nodes => {
+            let mut effects = super::logs_update::close(state);
+            effects.extend(run_command(state, command));
+            effects
+        }
+        _ => run_command(state, command),
+    }
+}
+
 pub(super) fn mark_current_stale(state: &mut AppState) {
     match state.view {
         View::Pods => state.pods.mark_stale(),
@@ -288,7 +315,7 @@ pub(super) fn mark_current_stale(state: &mut AppState) {
         View::Namespaces => state.namespaces.mark_stale(),
         View::Nodes => state.nodes.mark_stale(),
         View::Contexts => state.contexts.mark_stale(),
-        View::PodDetail | View::Yaml => {}
+        View::PodDetail | View::Yaml | View::Logs => {}
     }
 }
 
@@ -334,6 +361,7 @@ fn switch_context(state: &mut AppState, name: &str) -> Vec<Effect> {
     state.filter.clear();
     state.pod_scope = PodScope::default();
     state.history.clear();
+    state.logs = None;
     state.view = View::Pods;
     state.generation += 1;
     state.pods.clear();
@@ -380,6 +408,7 @@ pub(super) fn step(state: &mut AppState, delta: isize) {
                 detail.scroll = (detail.scroll as isize + delta).max(0) as usize;
             }
         }
+        View::Logs => {}
         View::Yaml => {
             if let Some(yaml) = state.yaml.as_mut() {
                 let last = yaml.lines.len().saturating_sub(1) as isize;
@@ -411,11 +440,34 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
         CommandId::Palette => state.palette = Some(Default::default()),
         CommandId::Help => state.help = true,
         CommandId::Yaml => return open_yaml(state),
-        CommandId::Logs => info(
-            state,
-            Level::Info,
-            "the log view is not part of this build yet",
-        ),
+        CommandId::Logs => {
+            return match super::logs_update::target_here(state) {
+                Some(target) => super::logs_update::open(state, target),
+                None => Vec::new(),
+            };
+        }
+        CommandId::NextContainer => {
+            if let Some(detail) = state
+                .detail
+                .as_mut()
+                .filter(|_| state.view == View::PodDetail)
+            {
+                let count = detail.detail.as_ref().map_or(0, |d| d.containers.len());
+                detail.container = (detail.container + 1) % count.max(1);
+            }
+        }
+        // The log view's own commands; nothing to do elsewhere.
+        CommandId::LogFollow
+        | CommandId::LogPrevious
+        | CommandId::LogTimestamps
+        | CommandId::LogWrap
+        | CommandId::LogSince
+        | CommandId::LogTail
+        | CommandId::LogSave
+        | CommandId::LogFilter
+        | CommandId::LogFilterOut
+        | CommandId::NextMatch
+        | CommandId::PreviousMatch => {}
         CommandId::SortNext => match state.view {
             View::Pods => state.pods.cycle_sort(POD_COLUMNS.len()),
             View::Workloads => state.workloads.cycle_sort(WORKLOAD_COLUMNS.len()),
@@ -485,6 +537,7 @@ fn open(state: &mut AppState) -> Vec<Effect> {
                 detail: None,
                 error: None,
                 scroll: 0,
+                container: 0,
             });
             go_to(state, View::PodDetail, true);
             vec![Effect::FetchPodDetail { namespace, name }]
@@ -534,7 +587,7 @@ fn open(state: &mut AppState) -> Vec<Effect> {
             go_to(state, View::Pods, true);
             restart_watches(state)
         }
-        View::PodDetail | View::Yaml => Vec::new(),
+        View::PodDetail | View::Yaml | View::Logs => Vec::new(),
     }
 }
 
@@ -572,7 +625,7 @@ fn open_yaml(state: &mut AppState) -> Vec<Effect> {
             Some(row) => (ObjectKind::Namespace, None, row.name.as_str().to_string()),
             None => return Vec::new(),
         },
-        View::Contexts | View::Yaml => return Vec::new(),
+        View::Contexts | View::Yaml | View::Logs => return Vec::new(),
     };
     let title = super::msg::yaml_title(kind, namespace.as_deref(), &name);
     state.yaml = Some(YamlState {

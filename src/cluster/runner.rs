@@ -38,6 +38,30 @@ pub struct Runner {
     tasks: HashMap<&'static str, JoinHandle<()>>,
     /// Narrows the metrics poll to the namespaces on screen.
     metrics_scope: Option<tokio::sync::watch::Sender<Option<Vec<String>>>>,
+    /// Where saved logs go.
+    save_directory: std::path::PathBuf,
+}
+
+/// Write `text` to a new file `name` in `directory` (created if needed),
+/// readable by the user only. Returns the path.
+pub fn save_private(directory: &std::path::Path, name: &str, text: &str) -> Result<String, String> {
+    use std::io::Write;
+    let fail =
+        |error: std::io::Error, what: &std::path::Path| format!("{}: {error}", what.display());
+    std::fs::create_dir_all(directory).map_err(|e| fail(e, directory))?;
+    let path = directory.join(name);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&path).map_err(|e| fail(e, &path))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| fail(e, &path))?;
+    file.sync_all().map_err(|e| fail(e, &path))?;
+    Ok(path.display().to_string())
 }
 
 fn api<K>(client: &Client, namespace: Option<&str>) -> Api<K>
@@ -70,7 +94,13 @@ impl Runner {
             sender,
             tasks: HashMap::new(),
             metrics_scope: None,
+            save_directory: std::env::temp_dir().join("ktriage-logs"),
         }
+    }
+
+    /// Where saved logs go (the program's state directory).
+    pub fn set_save_directory(&mut self, directory: std::path::PathBuf) {
+        self.save_directory = directory;
     }
 
     /// A new context: stop everything and talk to the new API server.
@@ -274,6 +304,19 @@ impl Runner {
                 if let Some(task) = self.tasks.remove("logs") {
                     task.abort();
                 }
+            }
+            Effect::SaveLogs { name, text, lines } => {
+                let directory = self.save_directory.clone();
+                tokio::spawn(async move {
+                    let result = tokio::task::spawn_blocking(move || {
+                        save_private(&directory, &name, &text).map(|path| (path, lines))
+                    })
+                    .await
+                    .unwrap_or_else(|error| Err(error.to_string()));
+                    let _ = sender
+                        .send(Msg::Cluster(ClusterEvent::LogsSaved { result }))
+                        .await;
+                });
             }
             Effect::SwitchContext { .. } | Effect::Quit => {}
         }

@@ -99,7 +99,7 @@ struct LineRecord {
     level: u8,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Chunk {
     id: u32,
     text: SafeLines,
@@ -111,7 +111,7 @@ struct Chunk {
 /// are stored the oldest are evicted, and their numbers are never reused,
 /// so a seq held by a view or an index stays valid or becomes absent, never
 /// wrong. Lookups by seq are O(1).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LogBuffer {
     capacity: usize,
     first_seq: u64,

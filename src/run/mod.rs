@@ -156,8 +156,10 @@ pub async fn run(options: Options) -> Result<(), RunError> {
     });
     let (sender, reports) = mpsc::channel::<Msg>(1024);
     let mut runner = Runner::new(client, sender);
+    runner.set_save_directory(state_directory().join("logs"));
     let mut state = AppState::new(target, contexts, keymap, jiff::Timestamp::now());
     state.namespace_hints = hints;
+    state.log_capacity = config.log_capacity();
     let input = crossterm::event::EventStream::new().filter_map(|event| async move {
         match event {
             Ok(crossterm::event::Event::Key(key)) => Some(Msg::Key(key)),

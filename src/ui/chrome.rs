@@ -51,6 +51,7 @@ fn view_name(view: View) -> &'static str {
         View::Nodes => "Nodes",
         View::PodDetail => "Pod",
         View::Yaml => "YAML",
+        View::Logs => "Logs",
     }
 }
 
@@ -129,6 +130,9 @@ pub fn status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Level::Error => theme.error(),
     };
     let mut spans = Vec::new();
+    if let (View::Logs, Some(logs)) = (state.view, &state.logs) {
+        spans.extend(super::logs::status(logs, theme));
+    }
     if let Some((level, text)) = sync_text(state, sync) {
         spans.push(Span::styled(format!(" {text} "), style(level)));
     }
@@ -144,12 +148,21 @@ pub fn status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             .unwrap_or_default();
         format!("{key} {label}")
     };
-    let hints = [
-        hint(CommandId::Help, "help"),
-        hint(CommandId::Palette, "cmd"),
-        hint(CommandId::Filter, "filter"),
-        hint(CommandId::Quit, "quit"),
-    ]
+    let hints = if state.view == View::Logs {
+        [
+            hint(CommandId::Help, "help"),
+            hint(CommandId::Filter, "search"),
+            hint(CommandId::LogFilter, "grep"),
+            hint(CommandId::LogFollow, "follow"),
+        ]
+    } else {
+        [
+            hint(CommandId::Help, "help"),
+            hint(CommandId::Palette, "cmd"),
+            hint(CommandId::Filter, "filter"),
+            hint(CommandId::Quit, "quit"),
+        ]
+    }
     .join("  ");
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let room = usize::from(area.width).saturating_sub(used);

@@ -30,7 +30,13 @@ fn when(time: Option<jiff::Timestamp>, now: jiff::Timestamp) -> String {
 }
 
 /// The lines of the detail view (also used to size scrolling).
-pub fn lines(detail: &PodDetail, now: jiff::Timestamp, theme: &Theme) -> Vec<Line<'static>> {
+/// `selected`: the container `l` (logs) and `d` (debug) act on.
+pub fn lines(
+    detail: &PodDetail,
+    selected: usize,
+    now: jiff::Timestamp,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let row = &detail.row;
     let mut lines = vec![
         field("Name", row.name.as_str().to_string()),
@@ -56,17 +62,27 @@ pub fn lines(detail: &PodDetail, now: jiff::Timestamp, theme: &Theme) -> Vec<Lin
     }
     lines.push(Line::from(""));
     lines.push(section("Containers", theme));
-    for container in &detail.containers {
+    for (index, container) in detail.containers.iter().enumerate() {
         let kind = container.kind.label();
         let title = if kind.is_empty() {
             container.name.as_str().to_string()
         } else {
             format!("{} ({kind})", container.name.as_str())
         };
-        lines.push(Line::from(Span::styled(
-            format!("  {title}"),
-            Style::default().add_modifier(ratatui::style::Modifier::BOLD),
-        )));
+        let bold = Style::default().add_modifier(ratatui::style::Modifier::BOLD);
+        lines.push(if index == selected {
+            Line::from(vec![
+                Span::styled("▶ ", bold),
+                Span::styled(
+                    title,
+                    theme
+                        .selected()
+                        .add_modifier(ratatui::style::Modifier::BOLD),
+                ),
+            ])
+        } else {
+            Line::from(Span::styled(format!("  {title}"), bold))
+        });
         let mut state = container.state.as_str().to_string();
         if !container.reason.is_empty() {
             state.push_str(&format!(": {}", container.reason.as_str()));
@@ -179,7 +195,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             ),
             theme.error(),
         ))],
-        (Some(detail), None) => lines(detail, state.now, theme),
+        (Some(detail), None) => lines(detail, detail_state.container, state.now, theme),
         (None, None) => vec![Line::from(format!(
             "  Loading pod {}/{}…",
             detail_state.namespace, detail_state.name

@@ -4,6 +4,7 @@
 
 pub mod chrome;
 pub mod detail;
+pub mod logs;
 pub mod overlays;
 pub mod tables;
 pub mod theme;
@@ -30,9 +31,15 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
         View::Namespaces => Some((state.namespaces.visible_len(), state.namespaces.len())),
         View::Nodes => Some((state.nodes.visible_len(), state.nodes.len())),
         View::Contexts => Some((state.contexts.visible_len(), state.contexts.len())),
-        View::PodDetail | View::Yaml => None,
+        View::PodDetail | View::Yaml | View::Logs => None,
     };
-    chrome::title(frame, title, state, theme, counts);
+    match (&state.logs, state.view) {
+        (Some(view), View::Logs) => frame.render_widget(
+            ratatui::widgets::Paragraph::new(logs::title(view, theme)),
+            title,
+        ),
+        _ => chrome::title(frame, title, state, theme, counts),
+    }
     match state.view {
         View::Pods => tables::pods(frame, body, state, theme),
         View::Workloads => tables::workloads(frame, body, state, theme),
@@ -41,6 +48,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
         View::Contexts => tables::contexts(frame, body, state, theme),
         View::PodDetail => detail::draw(frame, body, state, theme),
         View::Yaml => yaml::draw(frame, body, state, theme),
+        View::Logs => logs::draw(frame, body, state, theme),
     }
     chrome::status(frame, status, state, theme);
     if state.help {

@@ -7,9 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
-use crate::app::commands::{COMMANDS, Danger};
+use crate::app::commands::{COMMANDS, CommandId, Danger, listed_in};
 use crate::app::palette;
 use crate::app::state::AppState;
+use crate::app::state::View;
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
@@ -23,38 +24,78 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 pub fn help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let mut lines = Vec::new();
-    for command in COMMANDS {
-        let keys: Vec<String> = state
-            .keymap
-            .keys_for(command.id)
-            .iter()
-            .map(|k| k.name())
-            .collect();
-        let danger = match command.danger {
-            Danger::ReadOnly => "",
-            Danger::Mutates => " (changes the cluster)",
-            Danger::Dangerous => " (dangerous: asks first)",
-        };
-        let line = match state.permitted(command) {
-            Ok(()) => Line::from(vec![
-                Span::styled(format!(" {:<14}", keys.join(" ")), theme.title()),
-                Span::raw(format!(":{:<8} {}{danger}", command.name, command.summary)),
-            ]),
-            Err(missing) => Line::from(Span::styled(
-                format!(
-                    " {:<14}:{:<8} {} (not allowed: {missing})",
-                    keys.join(" "),
-                    command.name,
-                    command.summary
-                ),
-                theme.dim(),
-            )),
-        };
-        lines.push(line);
+    let commands: Vec<_> = COMMANDS
+        .iter()
+        .filter(|c| listed_in(state.view, c.id))
+        .collect();
+    // One column when it fits; two narrower ones on short screens.
+    let rows_available = usize::from(area.height.saturating_sub(2)).max(1);
+    let columns = if commands.len() > rows_available {
+        2
+    } else {
+        1
+    };
+    let widest = if columns == 1 { 78 } else { 118 };
+    let column_width = (usize::from(area.width.min(widest).saturating_sub(2)) / columns).max(20);
+    let key_names = |id| -> String {
+        let keys: Vec<String> = state.keymap.keys_for(id).iter().map(|k| k.name()).collect();
+        keys.join(" ")
+    };
+    let key_width = commands
+        .iter()
+        .map(|c| key_names(c.id).chars().count())
+        .max()
+        .unwrap_or(8)
+        .min(12)
+        + 2;
+    let entries: Vec<Line> = commands
+        .iter()
+        .map(|command| {
+            let summary = match (state.view, command.id) {
+                (View::Logs, CommandId::Filter) => "Search (n, N: next, prev)",
+                _ => command.summary,
+            };
+            let danger = match command.danger {
+                Danger::ReadOnly => "",
+                Danger::Mutates => " (changes the cluster)",
+                Danger::Dangerous => " (dangerous: asks first)",
+            };
+            let text = match (columns, state.permitted(command)) {
+                (1, Ok(())) => format!(":{:<10} {summary}{danger}", command.name),
+                (1, Err(missing)) => {
+                    format!(":{:<10} {summary} (not allowed: {missing})", command.name)
+                }
+                (_, Ok(())) => summary.to_string(),
+                (_, Err(_)) => format!("{summary} (not allowed)"),
+            };
+            let keys: String = format!(" {}", key_names(command.id))
+                .chars()
+                .take(key_width - 1)
+                .collect();
+            let keys = format!("{keys:<key_width$}");
+            let room = column_width.saturating_sub(keys.chars().count() + 1);
+            let text: String = text.chars().take(room).collect();
+            let text = format!("{text:<room$} ");
+            match state.permitted(command) {
+                Ok(()) => Line::from(vec![Span::styled(keys, theme.title()), Span::raw(text)]),
+                Err(_) => Line::from(Span::styled(format!("{keys}{text}"), theme.dim())),
+            }
+        })
+        .collect();
+    let per_column = entries.len().div_ceil(columns);
+    let mut lines: Vec<Line> = Vec::new();
+    for row in 0..per_column {
+        let mut spans = Vec::new();
+        for column in 0..columns {
+            if let Some(entry) = entries.get(column * per_column + row) {
+                spans.extend(entry.spans.iter().cloned());
+            }
+        }
+        lines.push(Line::from(spans));
     }
     let height = lines.len() as u16 + 2;
-    let popup = centered(area, 78, height);
+    let width = (column_width * columns + 2) as u16;
+    let popup = centered(area, width, height);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).block(
