@@ -219,3 +219,37 @@ async fn exec_returns_output_and_exit_code() {
         .and_then(|c| c.message);
     assert_eq!(code.as_deref(), Some("3"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_loop_waits_with_the_kubelets_message() {
+    let sim = common::start(common::fast_demo(25.0)).await;
+    let client = common::client(&sim, "admin").await;
+    let api: kube::Api<k8s_openapi::api::core::v1::Pod> = kube::Api::namespaced(client, "shop");
+    let (pod, message) = common::eventually(Duration::from_secs(20), || {
+        let api = api.clone();
+        async move {
+            let pods = api
+                .list(&kube::api::ListParams::default().labels("app=checkout"))
+                .await
+                .ok()?;
+            pods.items.into_iter().find_map(|pod| {
+                let waiting = pod.status.as_ref()?.container_statuses.as_ref()?[0]
+                    .state
+                    .as_ref()?
+                    .waiting
+                    .clone()?;
+                (waiting.reason.as_deref() == Some("CrashLoopBackOff"))
+                    .then(|| (pod.clone(), waiting.message.unwrap_or_default()))
+            })
+        }
+    })
+    .await
+    .expect("a checkout pod waits to restart");
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let suffix = format!(" restarting failed container=app pod={name}_shop({uid})");
+    assert!(
+        message.starts_with("back-off ") && message.ends_with(&suffix),
+        "{message}"
+    );
+}

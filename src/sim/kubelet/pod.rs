@@ -308,6 +308,7 @@ impl PodRuntime {
 
     /// The `status` the kubelet reports.
     pub fn status(&mut self) -> Value {
+        let qualified = self.qualified();
         let mut conditions = Vec::new();
         let condition_json = |kind: &str,
                               status: bool,
@@ -402,12 +403,23 @@ impl PodRuntime {
             "qosClass": self.qos_class,
         });
         if !self.init.is_empty() {
-            status["initContainerStatuses"] = self.init.iter().map(container_status).collect();
+            status["initContainerStatuses"] = self
+                .init
+                .iter()
+                .map(|c| container_status(c, &qualified))
+                .collect();
         }
-        status["containerStatuses"] = self.containers.iter().map(container_status).collect();
+        status["containerStatuses"] = self
+            .containers
+            .iter()
+            .map(|c| container_status(c, &qualified))
+            .collect();
         if !self.ephemeral.is_empty() {
-            status["ephemeralContainerStatuses"] =
-                self.ephemeral.iter().map(container_status).collect();
+            status["ephemeralContainerStatuses"] = self
+                .ephemeral
+                .iter()
+                .map(|c| container_status(c, &qualified))
+                .collect();
         }
         status
     }
@@ -433,12 +445,13 @@ fn terminated_json(terminated: &Terminated) -> Value {
     value
 }
 
-fn state_json(state: &State) -> Value {
+/// `qualified`: the pod as the kubelet names it in messages.
+fn state_json(state: &State, qualified: &str) -> Value {
     match state {
         State::Waiting { reason, message } => {
             let mut waiting = json!({"reason": reason});
             if let Some(message) = message {
-                waiting["message"] = json!(message);
+                waiting["message"] = json!(message.replace("{pod}", qualified));
             }
             json!({"waiting": waiting})
         }
@@ -466,10 +479,10 @@ fn image_id(image: &str) -> String {
     format!("{qualified}@sha256:{digest}")
 }
 
-fn container_status(container: &ContainerRuntime) -> Value {
+fn container_status(container: &ContainerRuntime, qualified: &str) -> Value {
     let mut value = json!({
         "name": container.spec.name,
-        "state": state_json(&container.state),
+        "state": state_json(&container.state, qualified),
         "lastState": container.last.as_ref().map_or(json!({}), |t| json!({"terminated": terminated_json(t)})),
         "ready": container.ready,
         "restartCount": container.restart_count,
