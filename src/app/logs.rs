@@ -185,6 +185,9 @@ impl LogView {
                 self.append(lines);
             }
             LogEvent::State { source, state } => {
+                // A stream has started (or said why it cannot): the first
+                // read is over even if it found no line.
+                self.loading = false;
                 if let Some(view) = self.sources.iter_mut().find(|s| s.source.id == source) {
                     view.state = state;
                 }
