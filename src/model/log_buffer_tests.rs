@@ -50,7 +50,7 @@ fn lines_get_increasing_seqs_and_keep_their_fields() {
         },
     );
     let second = buffer.push(
-        ParsedLine::plain(SafeText::from_untrusted("container app restarted")).as_ref(),
+        ParsedLine::plain(SafeText::from_untrusted("container app restarted")).as_line_ref(),
         LineMeta {
             kind: LineKind::Marker,
             ..meta(1)
@@ -128,7 +128,7 @@ fn long_lines_are_cut_on_push() {
     let mut parsed = ParsedLine::plain(SafeText::from_untrusted(&"é".repeat(MAX_LINE_BYTES)));
     parsed.spans = parse_line(&format!("\x1b[1m{}", "a".repeat(MAX_LINE_BYTES + 10))).spans;
     parsed.spans[0].end = u16::MAX;
-    buffer.push(parsed.as_ref(), meta(0));
+    buffer.push(parsed.as_line_ref(), meta(0));
     let line = buffer.get(1).expect("a line");
     assert_eq!(line.text.as_str().len(), MAX_LINE_BYTES);
     assert_eq!(line.cut_bytes, MAX_LINE_BYTES);
@@ -251,7 +251,7 @@ fn write_to_saves_plain_text_with_optional_timestamps() {
     buffer.push_raw("\x1b[1mfirst\x1b[0m", stamped);
     buffer.push_raw("second\tx", meta(0));
     buffer.push(
-        ParsedLine::plain(SafeText::from_untrusted("restarted")).as_ref(),
+        ParsedLine::plain(SafeText::from_untrusted("restarted")).as_line_ref(),
         LineMeta {
             kind: LineKind::Marker,
             ..stamped
