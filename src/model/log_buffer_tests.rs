@@ -226,9 +226,23 @@ fn scanning_agrees_with_a_line_by_line_scan_across_chunks() {
         buffer.push_raw(&raw, meta(0));
     }
     assert!(buffer.chunks.len() > 2);
-    for pattern in [
-        "error", "Warn", "warn", "^ok", "ok$", r"red\s", "é-", "zz", "^$",
-    ] {
+    let patterns = [
+        "error",
+        "Warn",
+        "warn",
+        "^ok",
+        "ok$",
+        r"red\s",
+        "é-",
+        "zz",
+        "^$",
+        "[^a-z]arn",
+        r"\Wwarn",
+        "[a-z]+ok",
+        r"\bok\b",
+        "(?-i)warn",
+    ];
+    for pattern in patterns {
         for kind in [QueryKind::Plain, QueryKind::Regex] {
             let query = Query::new(pattern, kind).expect("a query");
             assert_eq!(
@@ -298,4 +312,23 @@ fn write_to_saves_plain_text_with_optional_timestamps() {
 fn records_stay_small() {
     assert_eq!(size_of::<LineRecord>(), 32);
     assert_eq!(size_of::<StyleSpan>(), 8);
+}
+
+#[test]
+fn a_parallel_scan_gives_the_same_lines() {
+    let mut buffer = LogBuffer::new(PARALLEL_SCAN_LINES * 3);
+    let words = ["Error", "warn", "ok", "ERROR", "x"];
+    for number in 0..PARALLEL_SCAN_LINES * 2 + 77 {
+        let word = words[number * 7 % words.len()];
+        buffer.push_raw(&format!("{number} {word}"), meta(0));
+    }
+    for (pattern, kind) in [
+        ("error", QueryKind::Plain),
+        (r"^\d*7 (ok|x)$", QueryKind::Regex),
+    ] {
+        let query = Query::new(pattern, kind).expect("a query");
+        let found = matches(&buffer, &query);
+        assert!(found.len() > 1_000);
+        assert_eq!(found, brute_force(&buffer, &query), "{pattern}");
+    }
 }
