@@ -18,7 +18,7 @@ use std::ops::Range;
 use jiff::Timestamp;
 
 use super::log_line::{LineParser, LogLevel, MAX_LINE_BYTES, ParsedLineRef, StyleSpan};
-use super::log_query::Query;
+use super::log_query::{Query, Scan};
 use super::safe_text::{SafeLines, SafeStr};
 
 /// How many lines a buffer keeps unless told otherwise.
@@ -27,6 +27,9 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 /// The size of one chunk of text. A line's text is at most
 /// [`MAX_LINE_BYTES`], so at most that much of a chunk is left unused.
 pub const CHUNK_BYTES: usize = 256 * 1024;
+
+/// Scans of more lines than this are split over threads.
+pub const PARALLEL_SCAN_LINES: usize = 100_000;
 
 const NO_TIMESTAMP: i64 = i64::MIN;
 
@@ -275,41 +278,99 @@ impl LogBuffer {
 
     /// Calls `on_match` with the seq of every stored line in `seqs` that
     /// `query` matches, in order. Each chunk of text is searched in passes
-    /// over the whole chunk rather than line by line; a match is mapped back
-    /// to its line by the line offsets.
+    /// over many lines at once rather than line by line, and a match is
+    /// mapped back to its line by the line offsets. A scan of more than
+    /// [`PARALLEL_SCAN_LINES`] lines is split over up to four threads
+    /// (scoped, joined before returning); the result is the same.
     pub fn for_each_match(&self, query: &Query, seqs: Range<u64>, mut on_match: impl FnMut(u64)) {
+        let indices = self.indices(seqs);
+        let scan = query.scan();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(4);
+        if threads < 2 || indices.len() < PARALLEL_SCAN_LINES {
+            self.scan(scan, indices, &mut |index| {
+                on_match(self.first_seq + index as u64);
+            });
+            return;
+        }
+        let step = indices.len().div_ceil(threads);
+        let parts = (0..threads).map(|part| {
+            let start = (indices.start + part * step).min(indices.end);
+            start..(start + step).min(indices.end)
+        });
+        let found: Vec<Vec<usize>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = parts
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut hits = Vec::new();
+                        self.scan(scan, part, &mut |index| hits.push(index));
+                        hits
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        for index in found.into_iter().flatten() {
+            on_match(self.first_seq + index as u64);
+        }
+    }
+
+    /// Calls `on_match` with the position of every line in `indices` that
+    /// `scan` matches, in order, one run of lines sharing a chunk at a time.
+    fn scan(&self, scan: Scan<'_>, indices: Range<usize>, on_match: &mut dyn FnMut(usize)) {
+        let mut lowered = String::new();
         let Range {
             start: mut index,
             end,
-        } = self.indices(seqs);
+        } = indices;
         while index < end {
             let Some((chunk, last)) = self.chunk_run(index, end) else {
                 return;
             };
+            // The run's text, from its first line to the line feed after its
+            // last; `base` is the offset of that text in the chunk.
+            let base = self.line_start(index);
             let Some(text) = self
                 .lines
                 .get(last)
-                .and_then(|record| chunk.text.as_str().get(..line_end(record) + 1))
+                .and_then(|record| chunk.text.as_str().get(base..line_end(record) + 1))
             else {
                 return;
             };
+            let haystack = if scan.folds_ascii() {
+                lowered.clear();
+                lowered.push_str(text);
+                lowered.make_ascii_lowercase();
+                lowered.as_str()
+            } else {
+                text
+            };
             let mut line = index;
             while line <= last {
-                let Some(found) = query.find_at(text, self.line_start(line)) else {
+                let Some(found) = scan.find_at(haystack, self.line_start(line) - base) else {
                     break;
                 };
-                let hit = self.line_containing(line, last, found.start);
+                let hit = self.line_containing(line, last, base + found.start);
                 let Some(record) = self.lines.get(hit) else {
                     return;
                 };
+                let (start, end) = (record.start as usize - base, line_end(record) - base);
                 // A match that runs into the next line is not a match of
                 // this one; the line alone decides.
-                let matched = found.end <= line_end(record)
-                    || text
-                        .get(record.start as usize..line_end(record))
-                        .is_some_and(|alone| query.is_match(alone));
+                let matched = found.end <= end
+                    || haystack
+                        .get(start..end)
+                        .is_some_and(|alone| scan.is_match(alone));
                 if matched {
-                    on_match(self.first_seq + hit as u64);
+                    on_match(hit);
                 }
                 line = hit + 1;
             }

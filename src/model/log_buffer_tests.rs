@@ -50,7 +50,7 @@ fn lines_get_increasing_seqs_and_keep_their_fields() {
         },
     );
     let second = buffer.push(
-        ParsedLine::plain(SafeText::from_untrusted("container app restarted")).as_ref(),
+        ParsedLine::plain(SafeText::from_untrusted("container app restarted")).as_line_ref(),
         LineMeta {
             kind: LineKind::Marker,
             ..meta(1)
@@ -128,7 +128,7 @@ fn long_lines_are_cut_on_push() {
     let mut parsed = ParsedLine::plain(SafeText::from_untrusted(&"é".repeat(MAX_LINE_BYTES)));
     parsed.spans = parse_line(&format!("\x1b[1m{}", "a".repeat(MAX_LINE_BYTES + 10))).spans;
     parsed.spans[0].end = u16::MAX;
-    buffer.push(parsed.as_ref(), meta(0));
+    buffer.push(parsed.as_line_ref(), meta(0));
     let line = buffer.get(1).expect("a line");
     assert_eq!(line.text.as_str().len(), MAX_LINE_BYTES);
     assert_eq!(line.cut_bytes, MAX_LINE_BYTES);
@@ -226,9 +226,23 @@ fn scanning_agrees_with_a_line_by_line_scan_across_chunks() {
         buffer.push_raw(&raw, meta(0));
     }
     assert!(buffer.chunks.len() > 2);
-    for pattern in [
-        "error", "Warn", "warn", "^ok", "ok$", r"red\s", "é-", "zz", "^$",
-    ] {
+    let patterns = [
+        "error",
+        "Warn",
+        "warn",
+        "^ok",
+        "ok$",
+        r"red\s",
+        "é-",
+        "zz",
+        "^$",
+        "[^a-z]arn",
+        r"\Wwarn",
+        "[a-z]+ok",
+        r"\bok\b",
+        "(?-i)warn",
+    ];
+    for pattern in patterns {
         for kind in [QueryKind::Plain, QueryKind::Regex] {
             let query = Query::new(pattern, kind).expect("a query");
             assert_eq!(
@@ -251,7 +265,7 @@ fn write_to_saves_plain_text_with_optional_timestamps() {
     buffer.push_raw("\x1b[1mfirst\x1b[0m", stamped);
     buffer.push_raw("second\tx", meta(0));
     buffer.push(
-        ParsedLine::plain(SafeText::from_untrusted("restarted")).as_ref(),
+        ParsedLine::plain(SafeText::from_untrusted("restarted")).as_line_ref(),
         LineMeta {
             kind: LineKind::Marker,
             ..stamped
@@ -298,4 +312,23 @@ fn write_to_saves_plain_text_with_optional_timestamps() {
 fn records_stay_small() {
     assert_eq!(size_of::<LineRecord>(), 32);
     assert_eq!(size_of::<StyleSpan>(), 8);
+}
+
+#[test]
+fn a_parallel_scan_gives_the_same_lines() {
+    let mut buffer = LogBuffer::new(PARALLEL_SCAN_LINES * 3);
+    let words = ["Error", "warn", "ok", "ERROR", "x"];
+    for number in 0..PARALLEL_SCAN_LINES * 2 + 77 {
+        let word = words[number * 7 % words.len()];
+        buffer.push_raw(&format!("{number} {word}"), meta(0));
+    }
+    for (pattern, kind) in [
+        ("error", QueryKind::Plain),
+        (r"^\d*7 (ok|x)$", QueryKind::Regex),
+    ] {
+        let query = Query::new(pattern, kind).expect("a query");
+        let found = matches(&buffer, &query);
+        assert!(found.len() > 1_000);
+        assert_eq!(found, brute_force(&buffer, &query), "{pattern}");
+    }
 }

@@ -95,8 +95,12 @@ impl LogLevel {
 /// The level of one line of display text, if one can be told.
 pub fn detect_level(text: &str) -> Option<LogLevel> {
     let trimmed = text.trim_ascii();
-    if trimmed.starts_with('{') && trimmed.ends_with('}') {
-        return json_level(trimmed.as_bytes());
+    if trimmed.starts_with('{') {
+        // A JSON line, or one cut short: its level is in a key or nowhere.
+        let level = json_level(trimmed.as_bytes());
+        if level.is_some() || trimmed.ends_with('}') {
+            return level;
+        }
     }
     klog_level(text.as_bytes())
         .or_else(|| leading_word_level(text))

@@ -55,7 +55,7 @@ impl ParsedLine {
 
     /// Borrows the line in the form [`LogBuffer`](super::log_buffer::LogBuffer)
     /// stores.
-    pub fn as_ref(&self) -> ParsedLineRef<'_> {
+    pub fn as_line_ref(&self) -> ParsedLineRef<'_> {
         ParsedLineRef {
             text: self.text.as_safe_str(),
             spans: &self.spans,

@@ -385,7 +385,8 @@ fn json_levels_by_name_and_number() {
         (r#"{"log":{"level":"warn"}}"#, Some(LogLevel::Warn)),
         (r#"{"msg":"no level here"}"#, None),
         (r#"{"level":true}"#, None),
-        (r#"{"level":"err"#, None),
+        // Cut short, as a line past the length limit is.
+        (r#"{"level":"err"#, Some(LogLevel::Error)),
         ("{\"level", None),
     ];
     for (raw, level) in cases {
@@ -393,6 +394,18 @@ fn json_levels_by_name_and_number() {
         assert_eq!(line.level, level, "{raw}");
         assert_eq!(line.text.as_str(), raw, "JSON is shown as written");
     }
+    // A JSON line cut short keeps the level it stated; a cut line with no
+    // level key does not borrow a word from its message.
+    let long = format!(
+        r#"{{"level":"warn","msg":"{}"}}"#,
+        "x".repeat(MAX_LINE_BYTES)
+    );
+    assert_eq!(parse_line(&long).level, Some(LogLevel::Warn));
+    let long = format!(
+        r#"{{"ts":1717 "msg":" error {}"}}"#,
+        "x".repeat(MAX_LINE_BYTES)
+    );
+    assert_eq!(parse_line(&long).level, None);
 }
 
 #[test]
