@@ -19,6 +19,17 @@ pub struct Config {
     /// Draw without colours.
     #[serde(default)]
     pub no_color: bool,
+    /// Debug containers: `debug: {image: busybox}`.
+    #[serde(default)]
+    pub debug: DebugConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DebugConfig {
+    /// The image the debug dialog offers first (before any was used).
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

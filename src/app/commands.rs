@@ -27,6 +27,8 @@ pub enum CommandId {
     Contexts,
     Nodes,
     AllNamespaces,
+    Debug,
+    Exec,
     Quit,
 }
 
@@ -177,6 +179,34 @@ pub const COMMANDS: &[Command] = &[
         "Show every namespace",
         &["0"],
     ),
+    Command {
+        id: CommandId::Debug,
+        name: "debug",
+        summary: "Add a debug container to the pod and attach to it",
+        keys: &["d"],
+        needs: &[
+            Permission {
+                verb: "patch",
+                resource: "pods/ephemeralcontainers",
+            },
+            Permission {
+                verb: "create",
+                resource: "pods/attach",
+            },
+        ],
+        danger: Danger::Mutates,
+    },
+    Command {
+        id: CommandId::Exec,
+        name: "exec",
+        summary: "Run a shell in a container",
+        keys: &["s"],
+        needs: &[Permission {
+            verb: "create",
+            resource: "pods/exec",
+        }],
+        danger: Danger::Mutates,
+    },
     read_only(CommandId::Quit, "quit", "Quit", &["q", "ctrl-c"]),
 ];
 

@@ -72,6 +72,8 @@ pub enum ClusterEvent {
         title: String,
         result: Result<String, SafeText>,
     },
+    /// Debug containers, attach and exec.
+    Debug(super::debug::DebugEvent),
 }
 
 /// Everything the detail view shows about one pod.
@@ -162,5 +164,7 @@ pub enum Effect {
     SwitchContext {
         name: String,
     },
+    /// Debug containers, attach and exec.
+    Debug(super::debug::DebugEffect),
     Quit,
 }

@@ -114,6 +114,11 @@ pub struct AppState {
     pub keymap: Keymap,
     pub generation: u64,
     pub quit: bool,
+    /// The debug dialog, a new debug container's progress or the exec dialog.
+    pub debug: Option<super::debug::DebugFlow>,
+    pub debug_defaults: super::debug::DebugDefaults,
+    /// Debug dialogs opened, so each generated container name differs.
+    pub debug_serial: u64,
 }
 
 impl AppState {
@@ -156,6 +161,9 @@ impl AppState {
             keymap,
             generation: 0,
             quit: false,
+            debug: None,
+            debug_defaults: Default::default(),
+            debug_serial: 0,
         }
     }
 

@@ -229,6 +229,7 @@ fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
                 }
             }
         }
+        ClusterEvent::Debug(event) => return super::debug::event(state, event),
         ClusterEvent::YamlLoaded { title, result } => {
             if let Some(yaml) = state.yaml.as_mut().filter(|y| y.title == title) {
                 yaml.loading = false;
@@ -255,6 +256,9 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     }
     if state.palette.is_some() {
         return super::input::palette_key(state, key);
+    }
+    if state.debug.is_some() {
+        return super::debug::key(state, key);
     }
     if state.filtering {
         super::input::filter_key(state, key);
@@ -446,6 +450,8 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
         }
         CommandId::Nodes => return open_view(state, View::Nodes),
         CommandId::AllNamespaces => return switch_namespace(state, None),
+        CommandId::Debug => return super::debug::open_dialog(state),
+        CommandId::Exec => return super::debug::open_exec(state),
         CommandId::Quit => {
             state.quit = true;
             return vec![Effect::Quit];

@@ -5,8 +5,10 @@
 //! plain values, so the TUI and the simulator share one implementation.
 
 pub mod access;
+pub mod debug;
 pub mod duration;
 pub mod listing;
+pub mod pod_security;
 pub mod pod_status;
 pub mod quantity;
 pub mod rows;
