@@ -182,7 +182,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         id: CommandId::Debug,
         name: "debug",
-        summary: "Add a debug container to the pod and attach to it",
+        summary: "Add a debug container",
         keys: &["d"],
         needs: &[
             Permission {

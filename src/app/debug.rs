@@ -578,6 +578,13 @@ fn dialog_key(
                     identity,
                 });
             }
+            if !dialog.inspected {
+                // The patch must list the containers already there.
+                dialog.error = Some(SafeText::from_trusted_static(
+                    "still reading the pod; press Enter again in a moment",
+                ));
+                return DialogOutcome::Stay(Vec::new());
+            }
             if let Err(problem) = validate(dialog) {
                 dialog.error = Some(SafeText::from_untrusted(&problem));
                 return DialogOutcome::Stay(Vec::new());
@@ -730,7 +737,15 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
                         }
                         dialog.existing = inspection.ephemeral;
                     }
-                    Err(error) => dialog.error = Some(error),
+                    Err(error) => {
+                        // Without the pod the patch lists no earlier
+                        // containers; the API still merges by name.
+                        dialog.inspected = true;
+                        dialog.error = Some(SafeText::from_untrusted(&format!(
+                            "cannot read the pod: {}",
+                            error.as_str()
+                        )));
+                    }
                 }
             }
         }

@@ -38,6 +38,22 @@ fn state() -> AppState {
     state
 }
 
+/// The pod was read: two containers, no ephemeral ones, nothing enforced.
+fn inspected(state: &mut AppState) {
+    update(
+        state,
+        Msg::Cluster(report(DebugEvent::Inspected {
+            namespace: "shop".into(),
+            pod: "web-1".into(),
+            result: Ok(PodInspection {
+                containers: vec!["app".into(), "proxy".into()],
+                ephemeral: Vec::new(),
+            }),
+            enforcement: Enforcement::None,
+        })),
+    );
+}
+
 fn press(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
     update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
@@ -138,6 +154,7 @@ fn general_is_flagged_in_a_baseline_namespace() {
 fn sysadmin_asks_for_confirmation() {
     let mut state = state();
     press(&mut state, KeyCode::Char('d'));
+    inspected(&mut state);
     press(&mut state, KeyCode::Tab);
     press(&mut state, KeyCode::Tab);
     press(&mut state, KeyCode::Char('s'));
@@ -206,6 +223,7 @@ fn enter_on_a_running_existing_container_attaches() {
 fn progress_runs_to_attach_and_a_refusal_stays_in_the_dialog() {
     let mut state = state();
     press(&mut state, KeyCode::Char('d'));
+    inspected(&mut state);
     press(&mut state, KeyCode::Enter);
     update(
         &mut state,
@@ -259,6 +277,7 @@ fn progress_runs_to_attach_and_a_refusal_stays_in_the_dialog() {
 fn esc_cancels_the_wait() {
     let mut state = state();
     press(&mut state, KeyCode::Char('d'));
+    inspected(&mut state);
     press(&mut state, KeyCode::Enter);
     let name = dialog(&state).name.clone();
     update(
@@ -310,6 +329,31 @@ fn exec_chooses_the_shell_and_session_ends_show_exit_codes() {
         [Effect::Debug(DebugEffect::Session(SessionRequest { kind: SessionKind::Exec(command), .. }))]
             if command == &["sh", "-c", "echo hi"]
     ));
+}
+
+#[test]
+fn enter_waits_for_the_pod_to_be_read() {
+    let mut state = state();
+    press(&mut state, KeyCode::Char('d'));
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    assert!(dialog(&state).error.is_some());
+    inspected(&mut state);
+    assert_eq!(press(&mut state, KeyCode::Enter).len(), 1);
+}
+
+#[test]
+fn d_in_the_detail_view_debugs_that_pod() {
+    let mut state = state();
+    press(&mut state, KeyCode::Enter);
+    assert_eq!(state.view, View::PodDetail);
+    let effects = press(&mut state, KeyCode::Char('d'));
+    assert_eq!(
+        effects,
+        vec![Effect::Debug(DebugEffect::Inspect {
+            namespace: "shop".into(),
+            pod: "web-1".into()
+        })]
+    );
 }
 
 #[test]

@@ -120,19 +120,18 @@ fn advice_line(dialog: &DebugDialog, theme: &Theme) -> Line<'static> {
     }
 }
 
-fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Theme) {
-    let outer = popup(area, 110, 30);
-    frame.render_widget(Clear, outer);
-    let title = format!(
-        " Debug pod {}/{} ",
-        safe(&dialog.namespace),
-        safe(&dialog.pod)
-    );
-    let block = Block::default().borders(Borders::ALL).title(title);
-    let inner = block.inner(outer);
-    frame.render_widget(block, outer);
-    let [body, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
+/// Rows `lines` take when wrapped at `width` (words may wrap a little
+/// earlier than characters, hence the spare row).
+fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let rows: usize = lines
+        .iter()
+        .map(|line| line.width().div_ceil(width).max(1))
+        .sum();
+    u16::try_from(rows + 1).unwrap_or(u16::MAX)
+}
 
+fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Theme) {
     let focus = dialog.focus;
     let target = dialog
         .containers
@@ -249,7 +248,6 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
         theme.title(),
     )));
     lines.push(Line::from(format!("  {}", safe(&spec.kubectl_command()))));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
 
     let status: Line = if dialog.confirming {
         Line::from(Span::styled(
@@ -268,8 +266,33 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
         "Tab/↑↓ field  ←→ choose  Enter add and attach  Esc cancel".to_string(),
         theme.dim(),
     ));
+    let width = area.width.saturating_sub(2).min(108);
+    // The error or question comes before the spec when space is short.
+    let footer_height = if status.width() == 0 {
+        1
+    } else {
+        (wrapped_height(std::slice::from_ref(&status), width) + 1).min(8)
+    };
+    let outer = popup(area, 110, wrapped_height(&lines, width) + footer_height + 2);
+    frame.render_widget(Clear, outer);
+    let title = format!(
+        " Debug pod {}/{} ",
+        safe(&dialog.namespace),
+        safe(&dialog.pod)
+    );
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(outer);
+    frame.render_widget(block, outer);
+    let [body, footer] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(footer_height)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    let footer_lines = if status.width() == 0 {
+        vec![hints]
+    } else {
+        vec![status, hints]
+    };
     frame.render_widget(
-        Paragraph::new(vec![status, hints]).wrap(Wrap { trim: false }),
+        Paragraph::new(footer_lines).wrap(Wrap { trim: false }),
         footer,
     );
 }
@@ -310,17 +333,6 @@ fn progress_line(progress: &ContainerProgress, theme: &Theme) -> Vec<Line<'stati
 }
 
 fn draw_progress(frame: &mut Frame, area: Rect, progress: &DebugProgress, theme: &Theme) {
-    let outer = popup(area, 100, 16);
-    frame.render_widget(Clear, outer);
-    let title = format!(
-        " Debug container {} in {}/{} ",
-        safe(&progress.container),
-        safe(&progress.namespace),
-        safe(&progress.pod)
-    );
-    let block = Block::default().borders(Borders::ALL).title(title);
-    let inner = block.inner(outer);
-    frame.render_widget(block, outer);
     let mut lines = vec![
         Line::from(format!(
             "  Image {}   Profile {}",
@@ -363,11 +375,23 @@ fn draw_progress(frame: &mut Frame, area: Rect, progress: &DebugProgress, theme:
         },
         theme.dim(),
     )));
+    let width = area.width.saturating_sub(2).min(98);
+    let outer = popup(area, 100, wrapped_height(&lines, width) + 2);
+    frame.render_widget(Clear, outer);
+    let title = format!(
+        " Debug container {} in {}/{} ",
+        safe(&progress.container),
+        safe(&progress.namespace),
+        safe(&progress.pod)
+    );
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(outer);
+    frame.render_widget(block, outer);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn draw_exec(frame: &mut Frame, area: Rect, dialog: &ExecDialog, theme: &Theme) {
-    let outer = popup(area, 90, 11);
+    let outer = popup(area, 90, 10);
     frame.render_widget(Clear, outer);
     let title = format!(
         " Exec in pod {}/{} ",

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
-use crate::app::commands::{COMMANDS, Danger};
+use crate::app::commands::{COMMANDS, CommandId, Danger};
 use crate::app::palette;
 use crate::app::state::AppState;
 
@@ -22,9 +22,34 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
+/// Commands that only move the selection: one help line when space is short.
+const MOVEMENT: [CommandId; 6] = [
+    CommandId::Up,
+    CommandId::Down,
+    CommandId::Top,
+    CommandId::Bottom,
+    CommandId::PageUp,
+    CommandId::PageDown,
+];
+
 pub fn help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut lines = Vec::new();
+    let compact = COMMANDS.len() as u16 + 2 > area.height;
+    if compact {
+        let keys: Vec<String> = MOVEMENT
+            .iter()
+            .flat_map(|id| state.keymap.keys_for(*id))
+            .map(|k| k.name())
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {}", keys.join(" ")), theme.title()),
+            Span::raw("  move by row, page, to the first or last row"),
+        ]));
+    }
     for command in COMMANDS {
+        if compact && MOVEMENT.contains(&command.id) {
+            continue;
+        }
         let keys: Vec<String> = state
             .keymap
             .keys_for(command.id)
