@@ -504,6 +504,12 @@ async fn pod_security_advice_and_rejection_in_a_baseline_namespace() {
     let app = launch(common::fast_demo(10.0), "admin", false).await;
     app.expect("storefront-").await;
     app.press(KeyCode::Char('d')).await;
+    // Untouched, the profile follows the namespace's level.
+    app.expect("baseline passes (chosen for this namespace)")
+        .await;
+    app.press(KeyCode::Tab).await;
+    app.press(KeyCode::Tab).await;
+    app.press(KeyCode::Char('g')).await;
     let dialog = app.expect("will be rejected").await;
     assert!(
         dialog.contains("shop enforces Pod Security baseline: general will be rejected"),

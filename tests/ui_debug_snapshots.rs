@@ -98,7 +98,19 @@ fn dialog(enforcement: Enforcement) -> AppState {
 #[test]
 fn debug_dialog_with_pod_security_warning() {
     snapshot("debug_dialog_psa_warning", || {
-        dialog(Enforcement::Enforced(Level::Baseline))
+        let mut state = dialog(Enforcement::Enforced(Level::Baseline));
+        // Picked by hand: general, which baseline rejects.
+        update(&mut state, key(KeyCode::Tab));
+        update(&mut state, key(KeyCode::Tab));
+        update(&mut state, char_key('g'));
+        state
+    });
+}
+
+#[test]
+fn debug_dialog_profile_follows_the_level() {
+    snapshot("debug_dialog_psa_restricted", || {
+        dialog(Enforcement::Enforced(Level::Restricted))
     });
 }
 

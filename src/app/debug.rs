@@ -224,6 +224,9 @@ pub struct DebugDialog {
     pub enforcement: Enforcement,
     /// The sysadmin profile waits for `y`.
     pub confirming: bool,
+    /// The engineer picked the profile; until then it follows the
+    /// namespace's Pod Security level.
+    pub profile_chosen: bool,
     pub sending: bool,
     pub error: Option<SafeText>,
 }
@@ -394,6 +397,7 @@ pub fn open_dialog(state: &mut AppState) -> Vec<Effect> {
         target: 0,
         image: state.debug_defaults.first_image(),
         profile: Profile::General,
+        profile_chosen: false,
         command: "sh".to_string(),
         run_as_user: String::new(),
         focus: Field::Image,
@@ -553,6 +557,7 @@ fn dialog_key(
                         .position(|p| *p == dialog.profile)
                         .unwrap_or(0);
                     dialog.profile = Profile::ALL[cycle(index, Profile::ALL.len(), forward)];
+                    dialog.profile_chosen = true;
                 }
                 _ => {}
             }
@@ -607,6 +612,7 @@ fn dialog_key(
                         .find(|p| p.name().starts_with(letter))
                 {
                     dialog.profile = profile;
+                    dialog.profile_chosen = true;
                 }
             }
             _ => {}
@@ -711,6 +717,21 @@ pub fn show_terminated_debug_container(
     Vec::new()
 }
 
+/// A failed session in a few words: a missing shell (distroless images)
+/// points at a debug container instead of the runtime's long message.
+fn session_failure(what: &str, request: &SessionRequest, error: &SafeText) -> SafeText {
+    let text = error.as_str();
+    if let SessionKind::Exec(command) = &request.kind
+        && text.contains("executable file not found")
+    {
+        let program = command.first().map_or("", String::as_str);
+        return SafeText::from_untrusted(&format!(
+            "{what} failed: the image has no {program}; press d to debug it with a debug container"
+        ));
+    }
+    SafeText::from_untrusted(&format!("{what} failed: {text}"))
+}
+
 /// Fold a report of the cluster layer into the state.
 pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
     match event {
@@ -725,6 +746,15 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
                 && dialog.pod == pod
             {
                 dialog.enforcement = enforcement;
+                // Offer a profile the namespace admits, unless one was picked.
+                if !dialog.profile_chosen
+                    && let Advice::Rejected {
+                        instead: Some(instead),
+                        ..
+                    } = dialog.advice()
+                {
+                    dialog.profile = instead;
+                }
                 match result {
                     Ok(inspection) => {
                         dialog.inspected = true;
@@ -760,7 +790,6 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
                 return Vec::new();
             }
             let image = dialog.image.trim().to_string();
-            state.debug_defaults.remember(&image);
             state.debug = Some(DebugFlow::Progress(DebugProgress {
                 namespace: dialog.namespace.clone(),
                 pod: dialog.pod.clone(),
@@ -795,6 +824,8 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
             let (namespace, pod) = (current.namespace.clone(), current.pod.clone());
             match progress {
                 ContainerProgress::Running => {
+                    let image = current.image.clone();
+                    state.debug_defaults.remember(&image);
                     state.debug = None;
                     return vec![Effect::Debug(DebugEffect::Session(SessionRequest {
                         namespace,
@@ -843,10 +874,7 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
                     }
                 }
                 SessionEnd::Failed(error) => {
-                    state.message = Some((
-                        Level::Error,
-                        SafeText::from_untrusted(&format!("{what} failed: {}", error.as_str())),
-                    ));
+                    state.message = Some((Level::Error, session_failure(&what, &request, &error)));
                 }
             }
         }

@@ -103,9 +103,7 @@ fn enter_sends_the_spec_with_the_existing_names() {
             enforcement: Enforcement::Enforced(PsaLevel::Baseline),
         })),
     );
-    // Target: proxy; profile: baseline (passes in shop).
-    press(&mut state, KeyCode::Tab);
-    press(&mut state, KeyCode::Right);
+    // Target: proxy; the profile follows shop's level: baseline.
     press(&mut state, KeyCode::Tab);
     press(&mut state, KeyCode::Right);
     assert_eq!(dialog(&state).advice(), Advice::Passes);
@@ -144,6 +142,14 @@ fn general_is_flagged_in_a_baseline_namespace() {
             enforcement: Enforcement::Enforced(PsaLevel::Baseline),
         })),
     );
+    // Untouched, the profile follows the namespace's level.
+    assert_eq!(dialog(&state).profile, Profile::Baseline);
+    assert_eq!(dialog(&state).advice(), Advice::Passes);
+    // Picked by hand, general is kept and flagged.
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Char('g'));
+    assert_eq!(dialog(&state).profile, Profile::General);
     let Advice::Rejected { instead, .. } = dialog(&state).advice() else {
         panic!("general adds SYS_PTRACE");
     };
@@ -246,7 +252,8 @@ fn progress_runs_to_attach_and_a_refusal_stays_in_the_dialog() {
         })),
     );
     assert!(matches!(state.debug, Some(DebugFlow::Progress(_))));
-    assert_eq!(state.debug_defaults.recent, ["busybox"]);
+    // An image is remembered once it ran.
+    assert!(state.debug_defaults.recent.is_empty());
     let waiting = ContainerProgress::Waiting {
         reason: SafeText::from_untrusted("ContainerCreating"),
         message: SafeText::default(),
@@ -271,6 +278,7 @@ fn progress_runs_to_attach_and_a_refusal_stays_in_the_dialog() {
         [Effect::Debug(DebugEffect::Session(SessionRequest { container, kind: SessionKind::Attach, .. }))] if *container == name
     ));
     assert!(state.debug.is_none());
+    assert_eq!(state.debug_defaults.recent, ["busybox"]);
 }
 
 #[test]
@@ -368,5 +376,40 @@ fn recent_images_come_first() {
     assert_eq!(
         defaults.choices(),
         ["alpine", "nicolaka/netshoot", "busybox"]
+    );
+}
+
+#[test]
+fn a_container_that_ends_first_says_how() {
+    let mut state = state();
+    press(&mut state, KeyCode::Char('d'));
+    inspected(&mut state);
+    press(&mut state, KeyCode::Enter);
+    let name = dialog(&state).name.clone();
+    update(
+        &mut state,
+        Msg::Cluster(report(DebugEvent::Created {
+            container: name.clone(),
+            audit_id: None,
+        })),
+    );
+    let effects = update(
+        &mut state,
+        Msg::Cluster(report(DebugEvent::Progressed {
+            container: name.clone(),
+            progress: ContainerProgress::Terminated {
+                reason: SafeText::from_untrusted("Error"),
+                exit_code: 127,
+                message: SafeText::default(),
+            },
+        })),
+    );
+    assert!(effects.is_empty());
+    assert!(matches!(state.debug, Some(DebugFlow::Progress(_))));
+    let (level, text) = state.message.clone().unwrap();
+    assert_eq!(level, Level::Warning);
+    assert_eq!(
+        text.as_str(),
+        format!("{name} in shop/web-1 ended before it could be attached: Error, exit code 127")
     );
 }

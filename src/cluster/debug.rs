@@ -203,9 +203,6 @@ pub async fn create(
             return;
         }
     };
-    if let Some(path) = recent_images {
-        remember_image(&path, &spec.image);
-    }
     if !send(
         &sender,
         DebugEvent::Created {
@@ -218,6 +215,9 @@ pub async fn create(
         return;
     }
     let mut last = progress_of(ephemeral_status(&patched.pod, &spec.name));
+    if let (ContainerProgress::Running, Some(path)) = (&last, &recent_images) {
+        remember_image(path, &spec.image);
+    }
     if !send(
         &sender,
         DebugEvent::Progressed {
@@ -248,6 +248,9 @@ pub async fn create(
             continue;
         }
         last = progress.clone();
+        if let (ContainerProgress::Running, Some(path)) = (&last, &recent_images) {
+            remember_image(path, &spec.image);
+        }
         if !send(
             &sender,
             DebugEvent::Progressed {

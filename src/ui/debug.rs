@@ -14,6 +14,7 @@ use crate::app::debug::{
     ContainerProgress, DebugDialog, DebugFlow, DebugProgress, ExecDialog, Field, Shell,
 };
 use crate::app::state::AppState;
+use crate::model::debug::Profile;
 use crate::model::pod_security::{Advice, Enforcement};
 use crate::model::safe_text::SafeText;
 
@@ -90,8 +91,13 @@ fn advice_line(dialog: &DebugDialog, theme: &Theme) -> Line<'static> {
         Advice::Passes => {
             let text = match &dialog.enforcement {
                 Enforcement::Enforced(level) => {
+                    let chosen = if dialog.profile_chosen || dialog.profile == Profile::General {
+                        ""
+                    } else {
+                        " (chosen for this namespace)"
+                    };
                     format!(
-                        "✓ {namespace} enforces Pod Security {}: {profile} passes",
+                        "✓ {namespace} enforces Pod Security {}: {profile} passes{chosen}",
                         level.name()
                     )
                 }
@@ -195,6 +201,13 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
         ),
         advice_line(dialog, theme),
     ];
+    if dialog.profile == Profile::Restricted && dialog.run_as_user.trim().is_empty() {
+        lines.push(Line::from(Span::styled(
+            "  restricted sets runAsNonRoot: an image that runs as root will not start; set Run as (e.g. 65534)"
+                .to_string(),
+            theme.dim(),
+        )));
+    }
     if !dialog.inspected {
         lines.push(Line::from(Span::styled(
             "  Reading the pod's ephemeral containers…".to_string(),
