@@ -337,36 +337,84 @@ fn identity(state: &AppState) -> Identity {
     }
 }
 
-/// The pod (and its containers) the current view points at.
-fn pointed_pod(state: &AppState) -> Option<(String, String, Vec<String>)> {
+/// The pod the current view points at.
+struct Pointed {
+    namespace: String,
+    pod: String,
+    /// Containers a debug container can target (not ephemeral ones).
+    targets: Vec<String>,
+    /// Every container, ephemeral ones included (exec can use any).
+    all: Vec<String>,
+    /// The container selected in the detail view.
+    selected: Option<String>,
+}
+
+/// Which container the detail view has selected, by index into its list.
+pub fn selected_container(state: &AppState) -> usize {
+    match (&state.detail, &state.detail_container) {
+        (Some(detail), Some((namespace, pod, index)))
+            if detail.namespace == *namespace && detail.name == *pod =>
+        {
+            *index
+        }
+        _ => 0,
+    }
+}
+
+/// ←/→ in the detail view: select the previous or next container.
+pub fn select_container(state: &mut AppState, forward: bool) {
+    let Some(detail) = &state.detail else {
+        return;
+    };
+    let count = detail.detail.as_ref().map_or(0, |d| d.containers.len());
+    let index = cycle(selected_container(state), count, forward);
+    state.detail_container = Some((detail.namespace.clone(), detail.name.clone(), index));
+}
+
+fn pointed_pod(state: &AppState) -> Option<Pointed> {
     match state.view {
         View::Pods => state.pods.selected_row().map(|row| {
-            (
-                row.namespace.as_str().to_string(),
-                row.name.as_str().to_string(),
-                row.containers
-                    .iter()
-                    .map(|c| c.as_str().to_string())
-                    .collect(),
-            )
+            let containers: Vec<String> = row
+                .containers
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect();
+            Pointed {
+                namespace: row.namespace.as_str().to_string(),
+                pod: row.name.as_str().to_string(),
+                targets: containers.clone(),
+                all: containers,
+                selected: None,
+            }
         }),
         View::PodDetail => state.detail.as_ref().map(|detail| {
-            let containers = detail
+            let loaded = detail
                 .detail
                 .as_ref()
-                .map(|loaded| {
-                    loaded
-                        .containers
-                        .iter()
-                        .filter(|c| c.kind != crate::model::rows::ContainerKind::Ephemeral)
-                        .map(|c| c.name.as_str().to_string())
-                        .collect()
-                })
+                .map(|d| d.containers.as_slice())
                 .unwrap_or_default();
-            (detail.namespace.clone(), detail.name.clone(), containers)
+            let name = |c: &crate::model::rows::ContainerDetail| c.name.as_str().to_string();
+            Pointed {
+                namespace: detail.namespace.clone(),
+                pod: detail.name.clone(),
+                targets: loaded
+                    .iter()
+                    .filter(|c| c.kind != crate::model::rows::ContainerKind::Ephemeral)
+                    .map(name)
+                    .collect(),
+                all: loaded.iter().map(name).collect(),
+                selected: loaded.get(selected_container(state)).map(name),
+            }
         }),
         _ => None,
     }
+}
+
+fn position(list: &[String], wanted: &Option<String>) -> usize {
+    wanted
+        .as_ref()
+        .and_then(|name| list.iter().position(|c| c == name))
+        .unwrap_or(0)
 }
 
 /// A seed for the generated name: the clock, the pod and a counter.
@@ -383,10 +431,18 @@ fn name_seed(state: &AppState, pod: &str) -> u64 {
 
 /// `d`: open the debug dialog for the pod on screen.
 pub fn open_dialog(state: &mut AppState) -> Vec<Effect> {
-    let Some((namespace, pod, containers)) = pointed_pod(state) else {
+    let Some(Pointed {
+        namespace,
+        pod,
+        targets: containers,
+        selected,
+        ..
+    }) = pointed_pod(state)
+    else {
         super::update::info(state, Level::Info, "select a pod to debug");
         return Vec::new();
     };
+    let target = position(&containers, &selected);
     state.debug_serial += 1;
     let name = generated_name(name_seed(state, &pod));
     state.debug = Some(DebugFlow::Dialog(Box::new(DebugDialog {
@@ -394,7 +450,7 @@ pub fn open_dialog(state: &mut AppState) -> Vec<Effect> {
         pod: pod.clone(),
         name,
         containers,
-        target: 0,
+        target,
         image: state.debug_defaults.first_image(),
         profile: Profile::General,
         profile_chosen: false,
@@ -413,15 +469,23 @@ pub fn open_dialog(state: &mut AppState) -> Vec<Effect> {
 
 /// `s`: open the exec dialog for the pod on screen.
 pub fn open_exec(state: &mut AppState) -> Vec<Effect> {
-    let Some((namespace, pod, containers)) = pointed_pod(state) else {
+    let Some(Pointed {
+        namespace,
+        pod,
+        all: containers,
+        selected,
+        ..
+    }) = pointed_pod(state)
+    else {
         super::update::info(state, Level::Info, "select a pod to exec into");
         return Vec::new();
     };
+    let container = position(&containers, &selected);
     state.debug = Some(DebugFlow::Exec(ExecDialog {
         namespace,
         pod,
         containers,
-        container: 0,
+        container,
         shell: Shell::Sh,
         custom: String::new(),
     }));

@@ -413,3 +413,48 @@ fn a_container_that_ends_first_says_how() {
         format!("{name} in shop/web-1 ended before it could be attached: Error, exit code 127")
     );
 }
+
+#[test]
+fn the_container_selected_in_the_detail_view_is_the_default() {
+    let mut state = state();
+    press(&mut state, KeyCode::Enter);
+    let pod: k8s_openapi::api::core::v1::Pod = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "web-1", "namespace": "shop", "uid": "u1"},
+        "spec": {"containers": [{"name": "app"}, {"name": "proxy"}],
+                 "ephemeralContainers": [{"name": "debugger-old11"}]},
+    }))
+    .unwrap();
+    let detail = crate::app::msg::PodDetail {
+        row: PodRow::from_pod(&pod),
+        containers: crate::model::rows::container_details(&pod),
+        conditions: Vec::new(),
+        labels: Vec::new(),
+        annotations: Vec::new(),
+        events: Vec::new(),
+        events_error: None,
+    };
+    update(
+        &mut state,
+        Msg::Cluster(ClusterEvent::PodDetailLoaded {
+            namespace: "shop".into(),
+            name: "web-1".into(),
+            result: Ok(Box::new(detail)),
+        }),
+    );
+    press(&mut state, KeyCode::Right);
+    press(&mut state, KeyCode::Char('d'));
+    assert_eq!(dialog(&state).containers, ["app", "proxy"]);
+    assert_eq!(dialog(&state).target, 1);
+    press(&mut state, KeyCode::Esc);
+    // The ephemeral container can be exec'd into, not targeted.
+    press(&mut state, KeyCode::Right);
+    press(&mut state, KeyCode::Char('s'));
+    let Some(DebugFlow::Exec(exec)) = &state.debug else {
+        panic!("no exec dialog");
+    };
+    assert_eq!(exec.containers, ["app", "proxy", "debugger-old11"]);
+    assert_eq!(exec.container, 2);
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Char('d'));
+    assert_eq!(dialog(&state).target, 0);
+}

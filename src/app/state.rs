@@ -119,6 +119,8 @@ pub struct AppState {
     pub debug_defaults: super::debug::DebugDefaults,
     /// Debug dialogs opened, so each generated container name differs.
     pub debug_serial: u64,
+    /// The container selected in the detail view: namespace, pod, index.
+    pub detail_container: Option<(String, String, usize)>,
 }
 
 impl AppState {
@@ -164,6 +166,7 @@ impl AppState {
             debug: None,
             debug_defaults: Default::default(),
             debug_serial: 0,
+            detail_container: None,
         }
     }
 

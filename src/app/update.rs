@@ -272,6 +272,10 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         super::input::yaml_next_match(state, key.code == KeyCode::Char('n'));
         return Vec::new();
     }
+    if state.view == View::PodDetail && matches!(key.code, KeyCode::Left | KeyCode::Right) {
+        super::debug::select_container(state, key.code == KeyCode::Right);
+        return Vec::new();
+    }
     match state.keymap.lookup(&key) {
         Some(command) => match state.permitted(super::commands::command(command)) {
             Ok(()) => run_command(state, command),

@@ -30,7 +30,13 @@ fn when(time: Option<jiff::Timestamp>, now: jiff::Timestamp) -> String {
 }
 
 /// The lines of the detail view (also used to size scrolling).
-pub fn lines(detail: &PodDetail, now: jiff::Timestamp, theme: &Theme) -> Vec<Line<'static>> {
+/// `selected`: the container that `d` and `s` act on (←/→ moves it).
+pub fn lines(
+    detail: &PodDetail,
+    now: jiff::Timestamp,
+    theme: &Theme,
+    selected: usize,
+) -> Vec<Line<'static>> {
     let row = &detail.row;
     let mut lines = vec![
         field("Name", row.name.as_str().to_string()),
@@ -56,17 +62,21 @@ pub fn lines(detail: &PodDetail, now: jiff::Timestamp, theme: &Theme) -> Vec<Lin
     }
     lines.push(Line::from(""));
     lines.push(section("Containers", theme));
-    for container in &detail.containers {
+    for (index, container) in detail.containers.iter().enumerate() {
         let kind = container.kind.label();
         let title = if kind.is_empty() {
             container.name.as_str().to_string()
         } else {
             format!("{} ({kind})", container.name.as_str())
         };
-        lines.push(Line::from(Span::styled(
-            format!("  {title}"),
+        let mut spans = vec![Span::styled(
+            format!("{} {title}", if index == selected { "›" } else { " " }),
             Style::default().add_modifier(ratatui::style::Modifier::BOLD),
-        )));
+        )];
+        if index == selected && detail.containers.len() > 1 {
+            spans.push(Span::styled("  ←→ selects for d and s", theme.dim()));
+        }
+        lines.push(Line::from(spans));
         let mut state = container.state.as_str().to_string();
         if !container.reason.is_empty() {
             state.push_str(&format!(": {}", container.reason.as_str()));
@@ -179,7 +189,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             ),
             theme.error(),
         ))],
-        (Some(detail), None) => lines(detail, state.now, theme),
+        (Some(detail), None) => lines(
+            detail,
+            state.now,
+            theme,
+            crate::app::debug::selected_container(state),
+        ),
         (None, None) => vec![Line::from(format!(
             "  Loading pod {}/{}…",
             detail_state.namespace, detail_state.name
