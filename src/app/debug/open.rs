@@ -135,7 +135,10 @@ pub fn open_dialog(state: &mut AppState) -> Vec<Effect> {
         enforcement: Enforcement::Pending,
         confirming: false,
         sending: false,
-        error: None,
+        // The spec and the kubectl command line are still worth seeing.
+        error: state.target.read_only.then(|| {
+            SafeText::from_trusted_static("read-only mode: nothing will be sent to the cluster")
+        }),
     })));
     vec![Effect::Debug(DebugEffect::Inspect { namespace, pod })]
 }

@@ -458,3 +458,14 @@ fn the_container_selected_in_the_detail_view_is_the_default() {
     press(&mut state, KeyCode::Char('d'));
     assert_eq!(dialog(&state).target, 0);
 }
+
+#[test]
+fn read_only_mode_is_said_when_the_dialog_opens() {
+    let mut state = state();
+    state.target.read_only = true;
+    press(&mut state, KeyCode::Char('d'));
+    assert_eq!(
+        dialog(&state).error.as_ref().map(|e| e.as_str()),
+        Some("read-only mode: nothing will be sent to the cluster")
+    );
+}
