@@ -2,7 +2,8 @@
 //! the test adds a debug container with keys, checks that the UI leaves the
 //! alternate screen while the shell owns the terminal (keys reach the
 //! shell, not the UI; a window resize reaches it too), detaches with
-//! Ctrl-P Ctrl-Q back to the same filtered list, and quits cleanly.
+//! Ctrl-P Ctrl-Q back to the same filtered list, and quits cleanly; and a
+//! SIGTERM during an attach still gives the terminal back.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -20,7 +21,7 @@ impl Pane {
             socket: folder.join("tmux-socket"),
         };
         let command = format!(
-            "env XDG_STATE_HOME={state} XDG_CONFIG_HOME={config} {binary} --demo; echo EXITED $?; sleep 30",
+            "env XDG_STATE_HOME={state} XDG_CONFIG_HOME={config} {binary} --demo; echo EXITED $?; stty -a; sleep 30",
             state = folder.join("state").display(),
             config = folder.join("config").display(),
             binary = env!("CARGO_BIN_EXE_ktriage"),
@@ -144,5 +145,45 @@ fn attach_hands_the_tty_to_the_shell_and_detach_gives_it_back() -> TestResult {
     assert!(ended.contains("EXITED 0"), "{ended}");
     let audit = std::fs::read_to_string(folder.path().join("state/ktriage/audit.log"))?;
     assert_eq!(audit.lines().count(), 2, "{audit}");
+    Ok(())
+}
+
+/// The ktriage process of the pane: the child of the pane's shell.
+fn ktriage_pid(pane: &Pane) -> Result<String, Box<dyn std::error::Error>> {
+    let shell = pane.tmux(&["display-message", "-p", "-t", "attach", "#{pane_pid}"])?;
+    let output = Command::new("ps")
+        .args(["-o", "pid=", "--ppid", shell.trim()])
+        .output()?;
+    let pid = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    if pid.is_empty() || pid.contains(char::is_whitespace) {
+        return Err(format!("cannot tell the ktriage process: {pid:?}").into());
+    }
+    Ok(pid)
+}
+
+#[test]
+fn a_signal_during_an_attach_gives_the_terminal_back() -> TestResult {
+    let folder = tempfile::tempdir()?;
+    let pane = Pane::start(folder.path())?;
+    pane.expect("storefront-")?;
+    pane.text(":ns payments")?;
+    pane.keys(&["Enter"])?;
+    pane.expect("ledger-")?;
+    pane.keys(&["d"])?;
+    pane.expect("enforces no Pod Security level")?;
+    pane.keys(&["Enter"])?;
+    pane.expect("Ctrl-P Ctrl-Q returns to ktriage")?;
+    let pid = ktriage_pid(&pane)?;
+    let sent = Command::new("kill").args(["-TERM", &pid]).status()?;
+    assert!(sent.success());
+    let ended = pane.expect("EXITED")?;
+    assert_eq!(pane.alternate_screen()?, "0");
+    // `stty -a` after the program: canonical mode and echo are back.
+    let after = pane.expect("icanon")?;
+    let flags: Vec<&str> = after.split_whitespace().collect();
+    assert!(
+        flags.contains(&"icanon") && flags.contains(&"echo"),
+        "{ended}"
+    );
     Ok(())
 }

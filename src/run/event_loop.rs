@@ -114,9 +114,11 @@ impl Painter {
 
 /// Run effects; a context switch and a terminal session are awaited here,
 /// the rest go to the runner.
+#[allow(clippy::too_many_arguments)]
 async fn apply<D: Screen, S: ContextSwitcher>(
     screen: &mut D,
     painter: &mut Painter,
+    signals: &mut mpsc::Receiver<()>,
     state: &mut AppState,
     runner: &mut Runner,
     switcher: &mut S,
@@ -136,9 +138,16 @@ async fn apply<D: Screen, S: ContextSwitcher>(
                     Err(error) => state.message = Some((Level::Error, error)),
                 },
                 Effect::Debug(DebugEffect::Session(request)) => {
-                    let end =
-                        super::interactive::run_session(screen.console(), runner.gate(), &request)
-                            .await;
+                    let session =
+                        super::interactive::run_session(screen.console(), runner.gate(), &request);
+                    // A signal ends the program even while a session owns the terminal.
+                    let end = tokio::select! {
+                        end = session => end,
+                        _ = signals.recv() => {
+                            tracing::info!("exiting on signal during a terminal session");
+                            return false;
+                        }
+                    };
                     painter.invalidate();
                     let ended = DebugEvent::SessionEnded { request, end };
                     next.extend(update(state, Msg::Cluster(ClusterEvent::Debug(ended))));
@@ -170,7 +179,17 @@ where
     S: ContextSwitcher,
 {
     let effects = start(state);
-    if !apply(screen, painter, state, runner, switcher, effects).await {
+    if !apply(
+        screen,
+        painter,
+        &mut signals,
+        state,
+        runner,
+        switcher,
+        effects,
+    )
+    .await
+    {
         return Ok(Exit::Quit);
     }
     let mut clock = tokio::time::interval(Duration::from_secs(1));
@@ -226,7 +245,18 @@ where
         };
         effects.extend(metrics_scope(state));
         dirty = true;
-        if !apply(screen, painter, state, runner, switcher, effects).await || state.quit {
+        if !apply(
+            screen,
+            painter,
+            &mut signals,
+            state,
+            runner,
+            switcher,
+            effects,
+        )
+        .await
+            || state.quit
+        {
             return Ok(Exit::Quit);
         }
     }
