@@ -134,7 +134,7 @@ async fn the_shells_exit_returns_with_its_exit_code_and_exec_runs_a_shell() {
     let app = launch(common::fast_demo(10.0), "admin", false).await;
     to_ledger(&app).await;
     app.press(KeyCode::Char('d')).await;
-    app.expect("--profile=general").await;
+    app.expect("enforces no Pod Security level").await;
     app.press(KeyCode::Enter).await;
     app.wait_lent().await;
     let mut seen = String::new();
@@ -167,7 +167,7 @@ async fn an_unpullable_image_shows_err_image_pull_and_esc_stops_waiting() {
     let app = launch(common::fast_demo(10.0), "admin", false).await;
     to_ledger(&app).await;
     app.press(KeyCode::Char('d')).await;
-    app.expect("--profile=general").await;
+    app.expect("enforces no Pod Security level").await;
     // Ctrl-U clears the image field.
     app.keys
         .send(Msg::Key(KeyEvent::new(

@@ -149,10 +149,14 @@ async fn read_only_refuses_with_no_request_sent_and_audits_the_refusal() {
     let app = launch(common::fast_demo(10.0), "admin", true).await;
     to_ledger(&app).await;
     app.press(KeyCode::Char('d')).await;
-    app.expect("--profile=general").await;
+    let opened = app.expect("enforces no Pod Security level").await;
+    assert!(
+        opened.contains("read-only mode: nothing will be sent"),
+        "{opened}"
+    );
     app.press(KeyCode::Enter).await;
-    let refused = app.expect("read-only mode").await;
-    assert!(refused.contains("nothing was sent"), "{refused}");
+    app.expect("read-only mode: ktriage does not change the cluster (nothing was sent)")
+        .await;
     app.press(KeyCode::Esc).await;
     app.press(KeyCode::Char('s')).await;
     app.expect("Exec in pod").await;
