@@ -1,6 +1,6 @@
 //! The user's configuration file: `$XDG_CONFIG_HOME/ktriage/config.yaml`
 //! (else `~/.config/ktriage/config.yaml`). Key bindings merged over the
-//! registry's defaults, and the colour choice. A broken file is an error
+//! registry's defaults, the colour choice, and the debug image. A broken file is an error
 //! that names the file and the line; a missing file is no error.
 
 use std::collections::BTreeMap;
@@ -22,6 +22,17 @@ pub struct Config {
     /// Lines a log view keeps before the oldest go (default 100,000).
     #[serde(default)]
     pub log_lines: Option<usize>,
+    /// Debug containers: `debug: {image: busybox}`.
+    #[serde(default)]
+    pub debug: DebugConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DebugConfig {
+    /// The image the debug dialog offers first (before any was used).
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +115,18 @@ mod tests {
             Config::load(&directory.path().join("none.yaml")).unwrap(),
             Config::default()
         );
+    }
+
+    #[test]
+    fn the_debug_image_can_be_configured() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("config.yaml");
+        std::fs::write(&path, "debug:\n  image: nicolaka/netshoot\n").unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.debug.image.as_deref(), Some("nicolaka/netshoot"));
+        std::fs::write(&path, "debug:\n  profile: sysadmin\n").unwrap();
+        let error = Config::load(&path).unwrap_err().to_string();
+        assert!(error.contains("profile"), "{error}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! ktriage: a terminal UI for triaging Kubernetes workloads.
 
 pub mod app;
+pub mod audit;
 pub mod cluster;
 pub mod config;
 pub mod model;

@@ -320,7 +320,8 @@ async fn debug_attaches_a_shell_to_an_ephemeral_container() {
                 "worker",
                 "--image=busybox",
                 "--target=app",
-                "--profile=general",
+                // team-a enforces Pod Security `restricted`.
+                "--profile=restricted",
             ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

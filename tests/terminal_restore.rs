@@ -50,6 +50,13 @@ async fn run_probe(mode: &str, folder: &Path) -> TestResult {
     match mode {
         "return" => Ok(()),
         "panic" => panic!("{PANIC_MESSAGE}"),
+        "panic-while-attached" => {
+            // As during an attach: main screen, raw mode kept, the tty read
+            // by the bridge's reader.
+            session.suspend()?;
+            let (_input, _reader) = ktriage::terminal::console::TtyInput::start()?;
+            panic!("{PANIC_MESSAGE}")
+        }
         "signal" => {
             let arrived = tokio::time::timeout(WAIT_LIMIT, signals.recv())
                 .await?
@@ -248,6 +255,16 @@ fn a_normal_return_gives_the_terminal_back() -> TestResult {
 #[test]
 fn a_panic_gives_the_terminal_back_before_its_message() -> TestResult {
     let probe = ProbeRun::start("panic")?;
+    assert_eq!(probe.wait_until_finished()?, "101");
+    probe.assert_given_back()?;
+    let screen = probe.tmux.screen_text()?;
+    assert!(screen.contains(PANIC_MESSAGE), "message lost: {screen}");
+    Ok(())
+}
+
+#[test]
+fn a_panic_during_an_attach_gives_the_terminal_back() -> TestResult {
+    let probe = ProbeRun::start("panic-while-attached")?;
     assert_eq!(probe.wait_until_finished()?, "101");
     probe.assert_given_back()?;
     let screen = probe.tmux.screen_text()?;

@@ -301,7 +301,6 @@ fn pod_detail_of_a_crash_loop() {
             detail: Some(Box::new(detail_of(&pod))),
             error: None,
             scroll: 0,
-            container: 0,
         });
         state.view = View::PodDetail;
         state
@@ -318,7 +317,6 @@ fn pod_detail_loading_and_error() {
             detail: None,
             error: Some(SafeText::from_untrusted("pods \"gone\" not found (404)")),
             scroll: 0,
-            container: 0,
         });
         state.view = View::PodDetail;
         state

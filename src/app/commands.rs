@@ -39,6 +39,8 @@ pub enum CommandId {
     LogFilterOut,
     NextMatch,
     PreviousMatch,
+    Debug,
+    Exec,
     Quit,
 }
 
@@ -246,6 +248,34 @@ pub const COMMANDS: &[Command] = &[
     ),
     read_only(CommandId::NextMatch, "next", "Next match", &["n"]),
     read_only(CommandId::PreviousMatch, "prev", "Previous match", &["N"]),
+    Command {
+        id: CommandId::Debug,
+        name: "debug",
+        summary: "Add a debug container",
+        keys: &["d"],
+        needs: &[
+            Permission {
+                verb: "patch",
+                resource: "pods/ephemeralcontainers",
+            },
+            Permission {
+                verb: "create",
+                resource: "pods/attach",
+            },
+        ],
+        danger: Danger::Mutates,
+    },
+    Command {
+        id: CommandId::Exec,
+        name: "exec",
+        summary: "Run a shell in a container",
+        keys: &["s"],
+        needs: &[Permission {
+            verb: "create",
+            resource: "pods/exec",
+        }],
+        danger: Danger::Mutates,
+    },
     read_only(CommandId::Quit, "quit", "Quit", &["q", "ctrl-c"]),
 ];
 
@@ -296,6 +326,8 @@ pub fn lists_only(id: CommandId) -> bool {
             | CommandId::SortReverse
             | CommandId::AllNamespaces
             | CommandId::NextContainer
+            | CommandId::Debug
+            | CommandId::Exec
     )
 }
 

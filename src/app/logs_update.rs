@@ -45,10 +45,11 @@ pub fn target_here(state: &AppState) -> Option<LogTarget> {
         }
         View::PodDetail => {
             let detail = state.detail.as_ref()?;
+            let selected = super::debug::selected_container(state);
             let container = detail
                 .detail
                 .as_ref()
-                .and_then(|d| d.containers.get(detail.container));
+                .and_then(|d| d.containers.get(selected));
             Some(match container {
                 Some(container) => LogTarget::Container {
                     namespace: detail.namespace.clone(),

@@ -4,6 +4,7 @@
 
 pub mod collection;
 pub mod commands;
+pub mod debug;
 pub mod input;
 pub mod keymap;
 pub mod log_msg;

@@ -81,6 +81,8 @@ pub enum ClusterEvent {
         view: u64,
         event: super::log_msg::LogEvent,
     },
+    /// Debug containers, attach and exec.
+    Debug(super::debug::DebugEvent),
 }
 
 /// Everything the detail view shows about one pod.
@@ -182,5 +184,7 @@ pub enum Effect {
         text: String,
         lines: usize,
     },
+    /// Debug containers, attach and exec.
+    Debug(super::debug::DebugEffect),
     Quit,
 }

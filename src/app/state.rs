@@ -64,8 +64,6 @@ pub struct DetailState {
     pub detail: Option<Box<PodDetail>>,
     pub error: Option<SafeText>,
     pub scroll: usize,
-    /// The selected container (its index in the detail's containers).
-    pub container: usize,
 }
 
 /// The `:` palette.
@@ -123,6 +121,13 @@ pub struct AppState {
     pub log_serial: u64,
     /// Lines a log view keeps.
     pub log_capacity: usize,
+    /// The debug dialog, a new debug container's progress or the exec dialog.
+    pub debug: Option<super::debug::DebugFlow>,
+    pub debug_defaults: super::debug::DebugDefaults,
+    /// Debug dialogs opened, so each generated container name differs.
+    pub debug_serial: u64,
+    /// The container selected in the detail view: namespace, pod, index.
+    pub detail_container: Option<(String, String, usize)>,
 }
 
 impl AppState {
@@ -168,6 +173,10 @@ impl AppState {
             logs: None,
             log_serial: 0,
             log_capacity: super::logs::DEFAULT_CAPACITY,
+            debug: None,
+            debug_defaults: Default::default(),
+            debug_serial: 0,
+            detail_container: None,
         }
     }
 

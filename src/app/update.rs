@@ -231,6 +231,7 @@ fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
         }
         ClusterEvent::Logs { view, event } => super::logs_update::event(state, view, event),
         ClusterEvent::LogsSaved { result } => super::logs_update::saved(state, result),
+        ClusterEvent::Debug(event) => return super::debug::event(state, event),
         ClusterEvent::YamlLoaded { title, result } => {
             if let Some(yaml) = state.yaml.as_mut().filter(|y| y.title == title) {
                 yaml.loading = false;
@@ -258,6 +259,9 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     if state.palette.is_some() {
         return super::input::palette_key(state, key);
     }
+    if state.debug.is_some() {
+        return super::debug::key(state, key);
+    }
     if state.filtering {
         super::input::filter_key(state, key);
         return Vec::new();
@@ -271,6 +275,10 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     }
     if state.view == View::Yaml && matches!(key.code, KeyCode::Char('n') | KeyCode::Char('N')) {
         super::input::yaml_next_match(state, key.code == KeyCode::Char('n'));
+        return Vec::new();
+    }
+    if state.view == View::PodDetail && matches!(key.code, KeyCode::Left | KeyCode::Right) {
+        super::debug::select_container(state, key.code == KeyCode::Right);
         return Vec::new();
     }
     match state.keymap.lookup(&key) {
@@ -447,13 +455,8 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
             };
         }
         CommandId::NextContainer => {
-            if let Some(detail) = state
-                .detail
-                .as_mut()
-                .filter(|_| state.view == View::PodDetail)
-            {
-                let count = detail.detail.as_ref().map_or(0, |d| d.containers.len());
-                detail.container = (detail.container + 1) % count.max(1);
+            if state.view == View::PodDetail {
+                super::debug::select_container(state, true);
             }
         }
         // The log view's own commands; nothing to do elsewhere.
@@ -499,6 +502,8 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
         }
         CommandId::Nodes => return open_view(state, View::Nodes),
         CommandId::AllNamespaces => return switch_namespace(state, None),
+        CommandId::Debug => return super::debug::open_dialog(state),
+        CommandId::Exec => return super::debug::open_exec(state),
         CommandId::Quit => {
             state.quit = true;
             return vec![Effect::Quit];
@@ -537,7 +542,6 @@ fn open(state: &mut AppState) -> Vec<Effect> {
                 detail: None,
                 error: None,
                 scroll: 0,
-                container: 0,
             });
             go_to(state, View::PodDetail, true);
             vec![Effect::FetchPodDetail { namespace, name }]

@@ -4,10 +4,13 @@
 //! its effects. Never draws, never owns UI state, and never writes a
 //! credential to a log.
 
+pub mod debug;
 pub mod fetch;
+pub mod gate;
 pub mod kubeconfig;
 mod kubeconfig_error;
 pub mod logs;
+pub mod remote;
 pub mod runner;
 pub mod slim;
 pub mod watch;

@@ -40,6 +40,10 @@ pub struct Runner {
     metrics_scope: Option<tokio::sync::watch::Sender<Option<Vec<String>>>>,
     /// Where saved logs go.
     save_directory: std::path::PathBuf,
+    /// Every change to the cluster goes through it.
+    gate: super::gate::MutationGate,
+    /// Where recently used debug images are kept.
+    recent_images: Option<std::path::PathBuf>,
 }
 
 /// Write `text` to a new file `name` in `directory` (created if needed),
@@ -89,12 +93,15 @@ fn name<K: Resource>(object: &K) -> String {
 
 impl Runner {
     pub fn new(client: Client, sender: mpsc::Sender<Msg>) -> Runner {
+        let gate = super::gate::MutationGate::new(client.clone(), Default::default());
         Runner {
             client,
             sender,
             tasks: HashMap::new(),
             metrics_scope: None,
             save_directory: std::env::temp_dir().join("ktriage-logs"),
+            gate,
+            recent_images: None,
         }
     }
 
@@ -103,11 +110,32 @@ impl Runner {
         self.save_directory = directory;
     }
 
+    /// Allow changes (unless read-only) and say where they are recorded.
+    pub fn set_mutations(
+        &mut self,
+        settings: super::gate::GateSettings,
+        recent_images: Option<std::path::PathBuf>,
+    ) {
+        self.gate = super::gate::MutationGate::new(self.client.clone(), settings);
+        self.recent_images = recent_images;
+    }
+
+    /// The door for attach and exec sessions, which the application loop runs.
+    pub fn gate(&self) -> &super::gate::MutationGate {
+        &self.gate
+    }
+
+    /// The client of the current context.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// A new context: stop everything and talk to the new API server.
     pub fn replace_client(&mut self, client: Client) {
         for (_, task) in self.tasks.drain() {
             task.abort();
         }
+        self.gate.replace_client(client.clone());
         self.client = client;
     }
 
@@ -317,6 +345,19 @@ impl Runner {
                         .send(Msg::Cluster(ClusterEvent::LogsSaved { result }))
                         .await;
                 });
+            }
+            Effect::Debug(crate::app::debug::DebugEffect::CancelWatch) => {
+                if let Some(task) = self.tasks.remove(super::debug::WATCH_SLOT) {
+                    task.abort();
+                }
+            }
+            Effect::Debug(effect) => {
+                let recent = self.recent_images.clone();
+                if let Some((slot, task)) =
+                    super::debug::task(effect, self.gate.clone(), client, sender, recent)
+                {
+                    self.spawn(slot, task);
+                }
             }
             Effect::SwitchContext { .. } | Effect::Quit => {}
         }

@@ -8,6 +8,7 @@
 //! implementation.
 
 pub mod access;
+pub mod debug;
 pub mod duration;
 pub mod listing;
 pub mod log_buffer;
@@ -16,6 +17,7 @@ pub mod log_level;
 pub mod log_line;
 pub mod log_query;
 pub mod log_style;
+pub mod pod_security;
 pub mod pod_status;
 pub mod quantity;
 pub mod rows;

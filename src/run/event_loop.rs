@@ -13,7 +13,8 @@ use ratatui::buffer::Buffer;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::app::msg::{Effect, Msg};
+use crate::app::debug::{DebugEffect, DebugEvent};
+use crate::app::msg::{ClusterEvent, Effect, Msg};
 use crate::app::state::{AppState, Level, Target};
 use crate::app::update::{context_switched, metrics_scope, start, update};
 use crate::cluster::runner::Runner;
@@ -45,6 +46,10 @@ pub enum Exit {
 pub trait Screen {
     fn size(&self) -> (u16, u16);
     fn draw(&mut self, render: &dyn Fn(&mut ratatui::Frame)) -> std::io::Result<()>;
+    /// The terminal to lend to attach and exec sessions, if this screen has one.
+    fn console(&mut self) -> Option<&mut dyn super::interactive::Console> {
+        None
+    }
 }
 
 /// Draws frames only when they differ from what is on screen.
@@ -107,8 +112,13 @@ impl Painter {
     }
 }
 
-/// Run effects; a context switch is awaited here, the rest go to the runner.
-async fn apply<S: ContextSwitcher>(
+/// Run effects; a context switch and a terminal session are awaited here,
+/// the rest go to the runner.
+#[allow(clippy::too_many_arguments)]
+async fn apply<D: Screen, S: ContextSwitcher>(
+    screen: &mut D,
+    painter: &mut Painter,
+    signals: &mut mpsc::Receiver<()>,
     state: &mut AppState,
     runner: &mut Runner,
     switcher: &mut S,
@@ -127,6 +137,21 @@ async fn apply<S: ContextSwitcher>(
                     }
                     Err(error) => state.message = Some((Level::Error, error)),
                 },
+                Effect::Debug(DebugEffect::Session(request)) => {
+                    let session =
+                        super::interactive::run_session(screen.console(), runner.gate(), &request);
+                    // A signal ends the program even while a session owns the terminal.
+                    let end = tokio::select! {
+                        end = session => end,
+                        _ = signals.recv() => {
+                            tracing::info!("exiting on signal during a terminal session");
+                            return false;
+                        }
+                    };
+                    painter.invalidate();
+                    let ended = DebugEvent::SessionEnded { request, end };
+                    next.extend(update(state, Msg::Cluster(ClusterEvent::Debug(ended))));
+                }
                 other => runner.run(other),
             }
         }
@@ -154,7 +179,17 @@ where
     S: ContextSwitcher,
 {
     let effects = start(state);
-    if !apply(state, runner, switcher, effects).await {
+    if !apply(
+        screen,
+        painter,
+        &mut signals,
+        state,
+        runner,
+        switcher,
+        effects,
+    )
+    .await
+    {
         return Ok(Exit::Quit);
     }
     let mut clock = tokio::time::interval(Duration::from_secs(1));
@@ -210,7 +245,18 @@ where
         };
         effects.extend(metrics_scope(state));
         dirty = true;
-        if !apply(state, runner, switcher, effects).await || state.quit {
+        if !apply(
+            screen,
+            painter,
+            &mut signals,
+            state,
+            runner,
+            switcher,
+            effects,
+        )
+        .await
+            || state.quit
+        {
             return Ok(Exit::Quit);
         }
     }

@@ -4,6 +4,7 @@
 //! plain message; after that, the terminal is restored on every exit path.
 
 pub mod event_loop;
+pub mod interactive;
 pub mod screen;
 pub mod switcher;
 
@@ -156,11 +157,24 @@ pub async fn run(options: Options) -> Result<(), RunError> {
     });
     let (sender, reports) = mpsc::channel::<Msg>(1024);
     let mut runner = Runner::new(client, sender);
-    runner.set_save_directory(state_directory().join("logs"));
+    runner.set_save_directory(directory.join("logs"));
+    let recent_images = directory.join("recent-images");
+    runner.set_mutations(
+        crate::cluster::gate::GateSettings {
+            read_only: options.read_only,
+            audit: Some(crate::audit::AuditLog::at(directory.join("audit.log"))),
+        },
+        Some(recent_images.clone()),
+    );
     let mut state = AppState::new(target, contexts, keymap, jiff::Timestamp::now());
     state.namespace_hints = hints;
+    state.debug_defaults = crate::app::debug::DebugDefaults {
+        image: config.debug.image.clone(),
+        recent: crate::cluster::debug::read_recent_images(&recent_images),
+    };
     state.log_capacity = config.log_capacity();
-    let input = crossterm::event::EventStream::new().filter_map(|event| async move {
+    let events = terminal::console::EventsSwitch::new();
+    let input = events.stream().filter_map(|event| async move {
         match event {
             Ok(crossterm::event::Event::Key(key)) => Some(Msg::Key(key)),
             Ok(crossterm::event::Event::Resize(width, height)) => Some(Msg::Resize(width, height)),
@@ -169,6 +183,8 @@ pub async fn run(options: Options) -> Result<(), RunError> {
     });
     let mut screen = screen::SessionScreen {
         session: &mut session,
+        events,
+        lent: None,
     };
     let mut painter = Painter::new();
     let result = event_loop::run(

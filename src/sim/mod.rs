@@ -6,6 +6,7 @@
 //! `store` and hands pods to the `kubelet`; `server` serves it over HTTP.
 //! Nothing here runs a process of the host or reaches beyond loopback.
 
+pub mod admission;
 pub mod auth;
 pub mod cluster;
 pub mod fields;

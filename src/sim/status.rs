@@ -155,6 +155,16 @@ impl ApiError {
     }
 
     /// 403 for a non-resource path.
+    /// 403 from an admission plugin (Pod Security and the like).
+    pub fn admission_forbidden(name: &str, message: String) -> ApiError {
+        ApiError::new(
+            403,
+            "Forbidden",
+            message,
+            Some(json!({"name": name, "kind": "pods"})),
+        )
+    }
+
     pub fn forbidden_path(user: &str, verb: &str, path: &str) -> ApiError {
         ApiError::new(
             403,

@@ -7,6 +7,7 @@
 //! cluster data. It enables no mouse capture, focus reporting or keyboard
 //! enhancement: input stays plain keys, and text can be selected in tmux.
 
+pub mod console;
 mod draw;
 mod frame_writer;
 mod modes;

@@ -30,12 +30,12 @@ fn when(time: Option<jiff::Timestamp>, now: jiff::Timestamp) -> String {
 }
 
 /// The lines of the detail view (also used to size scrolling).
-/// `selected`: the container `l` (logs) and `d` (debug) act on.
+/// `selected`: the container that `d` and `s` act on (←/→ moves it).
 pub fn lines(
     detail: &PodDetail,
-    selected: usize,
     now: jiff::Timestamp,
     theme: &Theme,
+    selected: usize,
 ) -> Vec<Line<'static>> {
     let row = &detail.row;
     let mut lines = vec![
@@ -69,20 +69,14 @@ pub fn lines(
         } else {
             format!("{} ({kind})", container.name.as_str())
         };
-        let bold = Style::default().add_modifier(ratatui::style::Modifier::BOLD);
-        lines.push(if index == selected {
-            Line::from(vec![
-                Span::styled("▶ ", bold),
-                Span::styled(
-                    title,
-                    theme
-                        .selected()
-                        .add_modifier(ratatui::style::Modifier::BOLD),
-                ),
-            ])
-        } else {
-            Line::from(Span::styled(format!("  {title}"), bold))
-        });
+        let mut spans = vec![Span::styled(
+            format!("{} {title}", if index == selected { "›" } else { " " }),
+            Style::default().add_modifier(ratatui::style::Modifier::BOLD),
+        )];
+        if index == selected && detail.containers.len() > 1 {
+            spans.push(Span::styled("  ←→ selects for l, d and s", theme.dim()));
+        }
+        lines.push(Line::from(spans));
         let mut state = container.state.as_str().to_string();
         if !container.reason.is_empty() {
             state.push_str(&format!(": {}", container.reason.as_str()));
@@ -195,7 +189,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             ),
             theme.error(),
         ))],
-        (Some(detail), None) => lines(detail, detail_state.container, state.now, theme),
+        (Some(detail), None) => lines(
+            detail,
+            state.now,
+            theme,
+            crate::app::debug::selected_container(state),
+        ),
         (None, None) => vec![Line::from(format!(
             "  Loading pod {}/{}…",
             detail_state.namespace, detail_state.name

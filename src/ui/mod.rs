@@ -3,6 +3,7 @@
 //! and the overlays are shared.
 
 pub mod chrome;
+pub mod debug;
 pub mod detail;
 pub mod logs;
 pub mod overlays;
@@ -56,5 +57,8 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
     }
     if state.palette.is_some() {
         overlays::palette(frame, frame.area(), state, theme);
+    }
+    if state.debug.is_some() {
+        debug::draw(frame, frame.area(), state, theme);
     }
 }

@@ -10,9 +10,10 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use super::super::admission::check_ephemeral;
 use super::super::objects::apply_container_defaults;
 use super::super::patch::{drop_non_ephemeral_changes, invalid_message, validate_ephemeral_update};
-use super::super::resources::PODS;
+use super::super::resources::{NAMESPACES, PODS};
 use super::super::status::ApiError;
 use super::request::ResourcePath;
 use super::rest::apply_patch;
@@ -103,6 +104,12 @@ pub async fn serve(
             .cloned()
             .collect()
     };
+    let namespace_object = store
+        .get(&NAMESPACES, "", &namespace)
+        .map(|stored| stored.value())
+        .transpose()?
+        .unwrap_or(Value::Null);
+    check_ephemeral(&namespace_object, &before, &new_containers)?;
     let containers = after["spec"]["ephemeralContainers"].clone();
     let stored = store.modify(&PODS, &namespace, &name, |pod| {
         pod["spec"]["ephemeralContainers"] = containers;

@@ -1,0 +1,224 @@
+//! The cluster layer's reports folded into the debug flows: the pod read,
+//! the patch accepted or refused, the new container's progress, and how a
+//! terminal session ended.
+
+use super::open::identity;
+use super::*;
+
+/// The debug container ended before it could be attached: say how, and
+/// show its logs (what it printed before it ended).
+pub fn show_terminated_debug_container(
+    state: &mut AppState,
+    namespace: &str,
+    pod: &str,
+    container: &str,
+) -> Vec<Effect> {
+    if let Some((reason, code)) = match &state.debug {
+        Some(DebugFlow::Progress(progress)) => match &progress.progress {
+            Some(ContainerProgress::Terminated {
+                reason, exit_code, ..
+            }) => Some((reason.as_str().to_string(), *exit_code)),
+            _ => None,
+        },
+        _ => None,
+    } {
+        crate::app::update::info(
+            state,
+            if code == 0 {
+                Level::Info
+            } else {
+                Level::Warning
+            },
+            &format!(
+                "{container} in {namespace}/{pod} ended before it could be attached: {reason}, exit code {code}"
+            ),
+        );
+    }
+    state.debug = None;
+    crate::app::logs_update::open(
+        state,
+        crate::app::log_msg::LogTarget::Container {
+            namespace: namespace.to_string(),
+            pod: pod.to_string(),
+            container: container.to_string(),
+        },
+    )
+}
+
+/// A failed session in a few words: a missing shell (distroless images)
+/// points at a debug container instead of the runtime's long message.
+fn session_failure(what: &str, request: &SessionRequest, error: &SafeText) -> SafeText {
+    let text = error.as_str();
+    if let SessionKind::Exec(command) = &request.kind
+        && text.contains("executable file not found")
+    {
+        let program = command.first().map_or("", String::as_str);
+        return SafeText::from_untrusted(&format!(
+            "{what} failed: the image has no {program}; press d to debug it with a debug container"
+        ));
+    }
+    SafeText::from_untrusted(&format!("{what} failed: {text}"))
+}
+
+/// Fold a report of the cluster layer into the state.
+pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
+    match event {
+        DebugEvent::Inspected {
+            namespace,
+            pod,
+            result,
+            enforcement,
+        } => {
+            if let Some(DebugFlow::Dialog(dialog)) = state.debug.as_mut()
+                && dialog.namespace == namespace
+                && dialog.pod == pod
+            {
+                dialog.enforcement = enforcement;
+                // Offer a profile the namespace admits, unless one was picked.
+                if !dialog.profile_chosen
+                    && let Advice::Rejected {
+                        instead: Some(instead),
+                        ..
+                    } = dialog.advice()
+                {
+                    dialog.profile = instead;
+                }
+                match result {
+                    Ok(inspection) => {
+                        dialog.inspected = true;
+                        if !inspection.containers.is_empty() {
+                            let current = dialog.containers.get(dialog.target).cloned();
+                            dialog.containers = inspection.containers;
+                            dialog.target = current
+                                .and_then(|c| dialog.containers.iter().position(|n| *n == c))
+                                .unwrap_or(0);
+                        }
+                        dialog.existing = inspection.ephemeral;
+                    }
+                    Err(error) => {
+                        // Without the pod the patch lists no earlier
+                        // containers; the API still merges by name.
+                        dialog.inspected = true;
+                        dialog.error = Some(SafeText::from_untrusted(&format!(
+                            "cannot read the pod: {}",
+                            error.as_str()
+                        )));
+                    }
+                }
+            }
+        }
+        DebugEvent::Created {
+            container,
+            audit_id,
+        } => {
+            let Some(DebugFlow::Dialog(dialog)) = state.debug.as_ref() else {
+                return Vec::new();
+            };
+            if dialog.name != container {
+                return Vec::new();
+            }
+            let image = dialog.image.trim().to_string();
+            state.debug = Some(DebugFlow::Progress(DebugProgress {
+                namespace: dialog.namespace.clone(),
+                pod: dialog.pod.clone(),
+                container,
+                image,
+                profile: dialog.profile,
+                audit_id,
+                progress: None,
+                seen: Vec::new(),
+            }));
+        }
+        DebugEvent::CreateFailed { error } => {
+            if let Some(DebugFlow::Dialog(dialog)) = state.debug.as_mut() {
+                dialog.sending = false;
+                dialog.error = Some(error);
+            }
+        }
+        DebugEvent::Progressed {
+            container,
+            progress,
+        } => {
+            let Some(DebugFlow::Progress(current)) = state.debug.as_mut() else {
+                return Vec::new();
+            };
+            if current.container != container {
+                return Vec::new();
+            }
+            if current.seen.last() != Some(&progress) {
+                current.seen.push(progress.clone());
+            }
+            current.progress = Some(progress.clone());
+            let (namespace, pod) = (current.namespace.clone(), current.pod.clone());
+            match progress {
+                ContainerProgress::Running => {
+                    let image = current.image.clone();
+                    state.debug_defaults.remember(&image);
+                    state.debug = None;
+                    return vec![Effect::Debug(DebugEffect::Session(SessionRequest {
+                        namespace,
+                        pod,
+                        container,
+                        kind: SessionKind::Attach,
+                        identity: identity(state),
+                    }))];
+                }
+                ContainerProgress::Terminated { .. } => {
+                    return show_terminated_debug_container(state, &namespace, &pod, &container);
+                }
+                _ => {}
+            }
+        }
+        DebugEvent::SessionEnded { request, end } => {
+            let what = match &request.kind {
+                SessionKind::Attach => format!("attach to {}", request.container),
+                SessionKind::Exec(command) => {
+                    format!("exec {} in {}", command.join(" "), request.container)
+                }
+            };
+            match end {
+                SessionEnd::Detached => crate::app::update::info(
+                    state,
+                    Level::Info,
+                    &format!("detached from {}; it keeps running", request.container),
+                ),
+                SessionEnd::Exited(Some(code)) => crate::app::update::info(
+                    state,
+                    if code == 0 {
+                        Level::Info
+                    } else {
+                        Level::Warning
+                    },
+                    &format!("{what} ended: exit code {code}"),
+                ),
+                SessionEnd::Exited(None) => {
+                    crate::app::update::info(state, Level::Info, &format!("{what} ended"));
+                    if request.kind == SessionKind::Attach {
+                        return vec![Effect::Debug(DebugEffect::LearnExitCode {
+                            namespace: request.namespace,
+                            pod: request.pod,
+                            container: request.container,
+                        })];
+                    }
+                }
+                SessionEnd::Failed(error) => {
+                    state.message = Some((Level::Error, session_failure(&what, &request, &error)));
+                }
+            }
+        }
+        DebugEvent::ExitCodeLearned {
+            container,
+            exit_code: Some(code),
+        } => crate::app::update::info(
+            state,
+            if code == 0 {
+                Level::Info
+            } else {
+                Level::Warning
+            },
+            &format!("attach to {container} ended: exit code {code}"),
+        ),
+        DebugEvent::ExitCodeLearned { .. } => {}
+    }
+    Vec::new()
+}

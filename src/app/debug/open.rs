@@ -1,0 +1,169 @@
+//! Opening the debug and exec dialogs on the pod (and container) on screen.
+
+use super::keys::cycle;
+use super::*;
+
+pub(super) fn identity(state: &AppState) -> Identity {
+    Identity {
+        context: state.target.context.as_str().to_string(),
+        user: state.target.user.as_str().to_string(),
+    }
+}
+
+/// The pod the current view points at.
+struct Pointed {
+    namespace: String,
+    pod: String,
+    /// Containers a debug container can target (not ephemeral ones).
+    targets: Vec<String>,
+    /// Every container, ephemeral ones included (exec can use any).
+    all: Vec<String>,
+    /// The container selected in the detail view.
+    selected: Option<String>,
+}
+
+/// Which container the detail view has selected, by index into its list.
+pub fn selected_container(state: &AppState) -> usize {
+    match (&state.detail, &state.detail_container) {
+        (Some(detail), Some((namespace, pod, index)))
+            if detail.namespace == *namespace && detail.name == *pod =>
+        {
+            *index
+        }
+        _ => 0,
+    }
+}
+
+/// ←/→ in the detail view: select the previous or next container.
+pub fn select_container(state: &mut AppState, forward: bool) {
+    let Some(detail) = &state.detail else {
+        return;
+    };
+    let count = detail.detail.as_ref().map_or(0, |d| d.containers.len());
+    let index = cycle(selected_container(state), count, forward);
+    state.detail_container = Some((detail.namespace.clone(), detail.name.clone(), index));
+}
+
+fn pointed_pod(state: &AppState) -> Option<Pointed> {
+    match state.view {
+        View::Pods => state.pods.selected_row().map(|row| {
+            let containers: Vec<String> = row
+                .containers
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect();
+            Pointed {
+                namespace: row.namespace.as_str().to_string(),
+                pod: row.name.as_str().to_string(),
+                targets: containers.clone(),
+                all: containers,
+                selected: None,
+            }
+        }),
+        View::PodDetail => state.detail.as_ref().map(|detail| {
+            let loaded = detail
+                .detail
+                .as_ref()
+                .map(|d| d.containers.as_slice())
+                .unwrap_or_default();
+            let name = |c: &crate::model::rows::ContainerDetail| c.name.as_str().to_string();
+            Pointed {
+                namespace: detail.namespace.clone(),
+                pod: detail.name.clone(),
+                targets: loaded
+                    .iter()
+                    .filter(|c| c.kind != crate::model::rows::ContainerKind::Ephemeral)
+                    .map(name)
+                    .collect(),
+                all: loaded.iter().map(name).collect(),
+                selected: loaded.get(selected_container(state)).map(name),
+            }
+        }),
+        _ => None,
+    }
+}
+
+fn position(list: &[String], wanted: &Option<String>) -> usize {
+    wanted
+        .as_ref()
+        .and_then(|name| list.iter().position(|c| c == name))
+        .unwrap_or(0)
+}
+
+/// A seed for the generated name: the clock, the pod and a counter.
+fn name_seed(state: &AppState, pod: &str) -> u64 {
+    let mut value = state.now.as_nanosecond() as u64 ^ state.debug_serial.rotate_left(32);
+    for byte in pod.bytes() {
+        value = (value ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // splitmix64's finaliser spreads every input bit over the result.
+    value = (value ^ (value >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    value = (value ^ (value >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    value ^ (value >> 31)
+}
+
+/// `d`: open the debug dialog for the pod on screen.
+pub fn open_dialog(state: &mut AppState) -> Vec<Effect> {
+    let Some(Pointed {
+        namespace,
+        pod,
+        targets: containers,
+        selected,
+        ..
+    }) = pointed_pod(state)
+    else {
+        crate::app::update::info(state, Level::Info, "select a pod to debug");
+        return Vec::new();
+    };
+    let target = position(&containers, &selected);
+    state.debug_serial += 1;
+    let name = generated_name(name_seed(state, &pod));
+    state.debug = Some(DebugFlow::Dialog(Box::new(DebugDialog {
+        namespace: namespace.clone(),
+        pod: pod.clone(),
+        name,
+        containers,
+        target,
+        image: state.debug_defaults.first_image(),
+        profile: Profile::General,
+        profile_chosen: false,
+        command: "sh".to_string(),
+        run_as_user: String::new(),
+        focus: Field::Image,
+        existing: Vec::new(),
+        inspected: false,
+        enforcement: Enforcement::Pending,
+        confirming: false,
+        sending: false,
+        // The spec and the kubectl command line are still worth seeing.
+        error: state.target.read_only.then(|| {
+            SafeText::from_trusted_static("read-only mode: nothing will be sent to the cluster")
+        }),
+    })));
+    vec![Effect::Debug(DebugEffect::Inspect { namespace, pod })]
+}
+
+/// `s`: open the exec dialog for the pod on screen.
+pub fn open_exec(state: &mut AppState) -> Vec<Effect> {
+    let Some(Pointed {
+        namespace,
+        pod,
+        all: containers,
+        selected,
+        ..
+    }) = pointed_pod(state)
+    else {
+        crate::app::update::info(state, Level::Info, "select a pod to exec into");
+        return Vec::new();
+    };
+    let container = position(&containers, &selected);
+    state.debug = Some(DebugFlow::Exec(ExecDialog {
+        namespace,
+        pod,
+        containers,
+        container,
+        shell: Shell::Sh,
+        custom: String::new(),
+    }));
+    Vec::new()
+}
