@@ -187,3 +187,35 @@ fn quit_from_q_and_ctrl_c() {
     ));
     assert_eq!(update(&mut other, ctrl_c), vec![Effect::Quit]);
 }
+
+#[test]
+fn palette_reads_the_logs_of_a_label_selector() {
+    let mut state = state(Some("shop"), false);
+    start(&mut state);
+    for character in ":logs app=web,tier!=cache".chars() {
+        update(&mut state, char_key(character));
+    }
+    let effects = update(&mut state, key(KeyCode::Enter));
+    assert_eq!(state.view, ktriage::app::state::View::Logs);
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::ReadLogs(request) => Some(request.clone()),
+            _ => None,
+        })
+        .expect("a log reading");
+    assert_eq!(
+        request.target,
+        ktriage::app::log_msg::LogTarget::Selector {
+            namespace: "shop".to_string(),
+            selector: "app=web,tier!=cache".to_string(),
+            title: "app=web,tier!=cache".to_string(),
+        }
+    );
+    assert!(request.follow && !request.previous);
+    // Esc leaves the view and stops the reading.
+    let effects = update(&mut state, key(KeyCode::Esc));
+    assert_eq!(effects, vec![Effect::StopLogs]);
+    assert_eq!(state.view, ktriage::app::state::View::Pods);
+    assert!(state.logs.is_none());
+}

@@ -135,7 +135,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         id: CommandId::Logs,
         name: "logs",
-        summary: "Show the logs",
+        summary: "Show the logs, or of a selector: `logs app=web`",
         keys: &["l"],
         needs: &[Permission {
             verb: "get",

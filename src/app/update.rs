@@ -343,6 +343,20 @@ pub fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
             switch_namespace(state, Some(namespace.to_string()))
         }
         (CommandId::Contexts, Some(context)) => switch_context(state, context),
+        (CommandId::Logs, Some(selector)) => {
+            // `logs app=web,tier!=cache`: every pod the selector matches.
+            let namespace = state
+                .target
+                .namespace
+                .clone()
+                .unwrap_or_else(|| state.target.home_namespace.clone());
+            let target = super::log_msg::LogTarget::Selector {
+                namespace,
+                selector: selector.to_string(),
+                title: selector.to_string(),
+            };
+            super::logs_update::open(state, target)
+        }
         (id, _) => run_command(state, id),
     }
 }
