@@ -167,6 +167,17 @@ async fn finish(socket: &mut WebSocket, status: &Value) {
         reason: "".into(),
     };
     let _ = socket.send(Message::Close(Some(close))).await;
+    // The closing handshake: read (and drop) what the client still sends
+    // until its Close arrives. Dropping the connection with unread input
+    // makes the kernel reset it, and the client may then lose the status.
+    let drained = tokio::time::timeout(std::time::Duration::from_secs(2), async {
+        while let Some(Ok(message)) = socket.recv().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    });
+    let _ = drained.await;
 }
 
 fn is_shell(command: &[String]) -> bool {
