@@ -219,3 +219,19 @@ fn palette_reads_the_logs_of_a_label_selector() {
     assert_eq!(state.view, ktriage::app::state::View::Pods);
     assert!(state.logs.is_none());
 }
+
+#[test]
+fn a_message_stays_until_the_next_key() {
+    let mut state = state(Some("shop"), false);
+    start(&mut state);
+    for character in ":nope".chars() {
+        update(&mut state, char_key(character));
+    }
+    update(&mut state, key(KeyCode::Enter));
+    assert_eq!(
+        state.message.as_ref().map(|(_, text)| text.as_str()),
+        Some("unknown command: nope")
+    );
+    update(&mut state, key(KeyCode::Down));
+    assert!(state.message.is_none());
+}

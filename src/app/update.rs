@@ -248,6 +248,8 @@ fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
 fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     // Keys act on what is shown: fold in any pending filter or sort first.
     state.prepare();
+    // A message is read by the next key: it goes, unless the key says more.
+    state.message = None;
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         state.quit = true;
         return vec![Effect::Quit];
