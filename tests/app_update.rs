@@ -235,3 +235,30 @@ fn a_message_stays_until_the_next_key() {
     update(&mut state, key(KeyCode::Down));
     assert!(state.message.is_none());
 }
+
+#[test]
+fn the_palette_refuses_what_the_role_may_not_do() {
+    use ktriage::model::access::{Access, ResourceRule};
+    let mut state = state(Some("team-a"), false);
+    start(&mut state);
+    state.access = Some(Access {
+        namespace: "team-a".to_string(),
+        rules: vec![ResourceRule {
+            verbs: vec!["get".to_string(), "list".to_string(), "watch".to_string()],
+            api_groups: vec![String::new()],
+            resources: vec!["pods".to_string()],
+            resource_names: Vec::new(),
+        }],
+        incomplete: false,
+    });
+    for character in ":logs app=web".chars() {
+        update(&mut state, char_key(character));
+    }
+    let effects = update(&mut state, key(KeyCode::Enter));
+    assert!(effects.is_empty(), "no reading starts: {effects:?}");
+    assert_eq!(
+        state.message.as_ref().map(|(_, text)| text.as_str()),
+        Some("not allowed: get pods/log in team-a")
+    );
+    assert_ne!(state.view, ktriage::app::state::View::Logs);
+}

@@ -340,6 +340,11 @@ pub fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
         info(state, Level::Warning, &format!("unknown command: {first}"));
         return Vec::new();
     };
+    // The palette is another way to the same commands: the same rights apply.
+    if let Err(missing) = state.permitted(command) {
+        info(state, Level::Warning, &format!("not allowed: {missing}"));
+        return Vec::new();
+    }
     match (command.id, argument) {
         (CommandId::Namespaces, Some(namespace)) => {
             switch_namespace(state, Some(namespace.to_string()))
