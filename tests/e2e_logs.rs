@@ -25,6 +25,8 @@ async fn a_pods_logs_follow_pause_resume_and_search() {
     assert!(paused.contains("PAUSED +"), "{paused}");
     app.press(KeyCode::Char('G')).await;
     app.expect("FOLLOWING").await;
+    // An error line has been read (one in about fifty).
+    app.expect("level=error").await;
     // Search: the count shows in the status line.
     app.press(KeyCode::Char('/')).await;
     app.type_text("level=error").await;

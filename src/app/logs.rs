@@ -322,9 +322,7 @@ impl LogView {
             self.follow();
             return;
         }
-        if to >= last_page && self.pinned {
-            return;
-        }
+        // Moving up pauses, even when every line fits on the screen.
         self.pinned = false;
         self.top = self
             .visible_seq(to)

@@ -69,6 +69,17 @@ fn following_shows_the_newest_lines_and_pausing_counts_new_ones() {
 }
 
 #[test]
+fn moving_up_pauses_even_when_every_line_fits() {
+    let mut view = LogView::new(1, target(), 1000);
+    numbered(&mut view, 0, 3);
+    view.scroll(-1, 10);
+    assert!(!view.pinned);
+    numbered(&mut view, 3, 20);
+    assert_eq!(view.unseen, 17);
+    assert_eq!(shown(&view, 10)[0], "line 0");
+}
+
+#[test]
 fn the_buffer_is_bounded_and_a_paused_view_keeps_to_what_is_left() {
     let mut view = LogView::new(1, target(), 10);
     numbered(&mut view, 0, 10);
