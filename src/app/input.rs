@@ -5,9 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::commands::by_name;
 use super::msg::Effect;
+use super::navigation::{mark_current_stale, step};
 use super::palette;
 use super::state::AppState;
-use super::update::{mark_current_stale, run_palette, step};
+use super::update::run_palette;
 
 fn edit(text: &mut String, key: &KeyEvent) {
     match key.code {

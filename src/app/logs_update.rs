@@ -199,7 +199,7 @@ fn restart(state: &mut AppState) -> Vec<Effect> {
 pub fn close(state: &mut AppState) -> Vec<Effect> {
     state.logs = None;
     state.view = state.history.pop().unwrap_or(View::Pods);
-    super::update::mark_current_stale(state);
+    super::navigation::mark_current_stale(state);
     vec![Effect::StopLogs]
 }
 

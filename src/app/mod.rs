@@ -2,6 +2,7 @@
 //! asks for, the command registry and the keymap. Pure: no kube, no sockets,
 //! no drawing; `update` never blocks.
 
+mod cluster_events;
 pub mod collection;
 pub mod commands;
 pub mod debug;
@@ -11,6 +12,7 @@ pub mod log_msg;
 pub mod logs;
 mod logs_update;
 pub mod msg;
+mod navigation;
 pub mod palette;
 pub mod state;
 pub mod update;

@@ -200,5 +200,5 @@ fn sgr_at(bytes: &[u8], escape: usize) -> Option<(&[u8], usize)> {
 }
 
 #[cfg(test)]
-#[path = "log_line_tests.rs"]
+#[path = "log_line_tests/mod.rs"]
 mod tests;

@@ -1,3 +1,5 @@
+use jiff::Timestamp;
+
 use super::*;
 use crate::app::log_msg::{ContainerKind, LogSource};
 

@@ -1,3 +1,10 @@
+use std::time::Duration;
+
+use jiff::Timestamp;
+use k8s_openapi::api::core::v1::Pod;
+
+use super::follower::{BACKOFF_FIRST, BACKOFF_MAX, Backoff};
+use super::instance::{containers, instance};
 use super::*;
 
 fn time(text: &str) -> Timestamp {
