@@ -111,9 +111,8 @@ fn assert_neutralised(raw: &[u8]) {
     assert!(!text.contains('\u{9b}'), "a C1 CSI reached the terminal");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn hostile_annotations_reach_the_terminal_neutralised() {
-    let (keys, bytes, task, _sim) = program().await;
+/// Wait for the hostile pod to be listed, filter to it and press `key` on it.
+async fn on_hostile_pod(keys: &mpsc::Sender<Msg>, bytes: &Bytes, key: KeyCode) {
     let output = || String::from_utf8_lossy(&bytes.0.lock().expect("lock")).into_owned();
     let listed = common::eventually(Duration::from_secs(20), || async {
         output().contains("hostile-logs").then_some(())
@@ -123,12 +122,19 @@ async fn hostile_annotations_reach_the_terminal_neutralised() {
     for key in [KeyCode::Char('/')]
         .into_iter()
         .chain("hostile".chars().map(KeyCode::Char))
-        .chain([KeyCode::Enter, KeyCode::Enter])
+        .chain([KeyCode::Enter, key])
     {
         keys.send(Msg::Key(KeyEvent::new(key, KeyModifiers::NONE)))
             .await
             .expect("sent");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_annotations_reach_the_terminal_neutralised() {
+    let (keys, bytes, task, _sim) = program().await;
+    let output = || String::from_utf8_lossy(&bytes.0.lock().expect("lock")).into_owned();
+    on_hostile_pod(&keys, &bytes, KeyCode::Enter).await;
     let shown = common::eventually(Duration::from_secs(20), || async {
         output().contains("pwned^G^[[31mred").then_some(())
     })
@@ -163,20 +169,7 @@ async fn hostile_annotations_reach_the_terminal_neutralised() {
 async fn hostile_log_lines_reach_the_terminal_neutralised() {
     let (keys, bytes, task, _sim) = program().await;
     let output = || String::from_utf8_lossy(&bytes.0.lock().expect("lock")).into_owned();
-    let listed = common::eventually(Duration::from_secs(20), || async {
-        output().contains("hostile-logs").then_some(())
-    })
-    .await;
-    assert!(listed.is_some(), "the pod never showed");
-    for key in [KeyCode::Char('/')]
-        .into_iter()
-        .chain("hostile".chars().map(KeyCode::Char))
-        .chain([KeyCode::Enter, KeyCode::Char('l')])
-    {
-        keys.send(Msg::Key(KeyEvent::new(key, KeyModifiers::NONE)))
-            .await
-            .expect("sent");
-    }
+    on_hostile_pod(&keys, &bytes, KeyCode::Char('l')).await;
     let shown = common::eventually(Duration::from_secs(20), || async {
         output().contains("aGVsbG8gY2xpcGJvYXJk^G").then_some(())
     })

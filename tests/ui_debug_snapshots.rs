@@ -13,28 +13,7 @@ use ktriage::app::state::AppState;
 use ktriage::app::{start, update};
 use ktriage::model::pod_security::{Enforcement, Level};
 use ktriage::model::safe_text::SafeText;
-use ktriage::ui::{Theme, draw};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use support::{char_key, fixture_rows, key, pods_reset, state};
-
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
-
-fn render(state: &mut AppState, width: u16, height: u16) -> String {
-    state.size = (width, height);
-    state.prepare();
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal
-        .draw(|frame| draw(frame, state, &Theme::colored()))
-        .expect("draw");
-    let buffer = terminal.backend().buffer();
-    let mut lines = Vec::new();
-    for y in 0..height {
-        let line: String = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
-        lines.push(line.trim_end().to_string());
-    }
-    lines.join("\n")
-}
+use support::{SIZES, char_key, fixture_rows, key, pods_reset, render, state};
 
 fn snapshot(name: &str, mut build: impl FnMut() -> AppState) {
     for (width, height) in SIZES {

@@ -14,31 +14,7 @@ use ktriage::app::logs::LogView;
 use ktriage::app::msg::{ClusterEvent, Msg};
 use ktriage::app::state::{AppState, View};
 use ktriage::app::update;
-use ktriage::ui::{Theme, draw};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use support::{char_key, key, now, state};
-
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
-
-fn render(state: &mut AppState, width: u16, height: u16) -> String {
-    state.size = (width, height);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal
-        .draw(|frame| draw(frame, state, &Theme::colored()))
-        .expect("draw");
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use support::{SIZES, char_key, key, now, render, state};
 
 /// Build the state at each size (keys depend on the screen height).
 fn snapshot(name: &str, build: impl Fn(&mut AppState)) {

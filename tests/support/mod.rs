@@ -88,3 +88,29 @@ pub fn pods_reset(generation: u64, rows: Vec<PodRow>) -> Msg {
         update: WatchUpdate::Reset(rows),
     })
 }
+
+/// The sizes every screen is drawn at: the smallest supported and a large one.
+pub const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+/// Draw `state` on a TestBackend of this size and return the screen as text
+/// (one line per row, trailing spaces trimmed).
+pub fn render(state: &mut AppState, width: u16, height: u16) -> String {
+    state.size = (width, height);
+    state.prepare();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+        .expect("terminal");
+    terminal
+        .draw(|frame| ktriage::ui::draw(frame, state, &ktriage::ui::Theme::colored()))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
