@@ -16,11 +16,8 @@ use crate::app::debug::{
 use crate::app::state::AppState;
 use crate::model::debug::Profile;
 use crate::model::pod_security::{Advice, Enforcement};
-use crate::model::safe_text::SafeText;
 
-fn safe(text: &str) -> String {
-    SafeText::from_untrusted(text).as_str().to_string()
-}
+use super::safe;
 
 /// A pop-up nearly as large as the screen, at most `width` wide.
 fn popup(area: Rect, width: u16, height: u16) -> Rect {

@@ -13,6 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthChar;
 
+use super::safe;
 use super::theme::Theme;
 use crate::app::log_msg::LogTarget;
 use crate::app::logs::source_number;
@@ -20,12 +21,6 @@ use crate::app::logs::{LogView, PromptKind, SINCE_PRESETS, TAIL_PRESETS};
 use crate::app::state::AppState;
 use crate::model::log_buffer::LineKind;
 use crate::model::log_line::{AnsiStyle, LogLevel};
-use crate::model::safe_text::SafeText;
-
-/// Typed text (a paste may carry control characters) made displayable.
-fn safe(text: &str) -> String {
-    SafeText::from_untrusted(text).as_str().to_string()
-}
 
 /// Colours for sources' prefixes (no red: red means error).
 const SOURCE_COLORS: [Color; 6] = [
