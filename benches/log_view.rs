@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
-use ktriage::app::log_msg::{IncomingLine, LineKind, LogEvent, LogTarget};
 use ktriage::app::logs::{LogView, Prompt, PromptKind};
 use ktriage::app::state::{AppState, Target, View};
 use ktriage::model::safe_text::SafeText;
+use ktriage::protocol::logs::{IncomingLine, LineKind, LogEvent, LogTarget};
 use ktriage::ui::{Theme, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -122,12 +122,12 @@ fn first_frame_at_scale() {
             };
             let synced = matches!(
                 &report,
-                Msg::Cluster(ClusterEvent::Pods {
+                ClusterEvent::Pods {
                     update: WatchUpdate::Reset(_),
                     ..
-                })
+                }
             );
-            update(&mut state, report);
+            update(&mut state, Msg::Cluster(report));
             if synced {
                 state.prepare();
                 terminal

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod cluster;
 pub mod config;
 pub mod model;
+pub mod protocol;
 pub mod run;
 pub mod sim;
 pub mod terminal;

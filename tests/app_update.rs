@@ -206,7 +206,7 @@ fn palette_reads_the_logs_of_a_label_selector() {
         .expect("a log reading");
     assert_eq!(
         request.target,
-        ktriage::app::log_msg::LogTarget::Selector {
+        ktriage::protocol::logs::LogTarget::Selector {
             namespace: "shop".to_string(),
             selector: "app=web,tier!=cache".to_string(),
             title: "app=web,tier!=cache".to_string(),

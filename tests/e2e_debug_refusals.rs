@@ -11,9 +11,9 @@ use crossterm::event::KeyCode;
 use debug_harness::common;
 use debug_harness::*;
 use ktriage::app::debug::DebugEvent;
-use ktriage::app::msg::{ClusterEvent, Msg};
 use ktriage::audit::AuditLog;
 use ktriage::cluster::gate::{GateSettings, MutationGate};
+use ktriage::protocol::ClusterEvent;
 use ktriage::sim::scenario::Scenario;
 use tokio::sync::mpsc;
 
@@ -88,9 +88,7 @@ async fn the_restricted_viewer_is_told_what_permission_is_missing() {
         None,
     )
     .await;
-    let Some(Msg::Cluster(ClusterEvent::Debug(DebugEvent::CreateFailed { error }))) =
-        reports.recv().await
-    else {
+    let Some(ClusterEvent::Debug(DebugEvent::CreateFailed { error })) = reports.recv().await else {
         panic!("the patch was refused");
     };
     assert!(
@@ -125,9 +123,7 @@ async fn a_duplicate_name_shows_the_apis_validation_message() {
         None,
     )
     .await;
-    let Some(Msg::Cluster(ClusterEvent::Debug(DebugEvent::CreateFailed { error }))) =
-        reports.recv().await
-    else {
+    let Some(ClusterEvent::Debug(DebugEvent::CreateFailed { error })) = reports.recv().await else {
         panic!("the patch was refused");
     };
     assert!(

@@ -7,8 +7,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use ktriage::app::log_msg::{LineKind, LogEvent, LogRequest, LogTarget, StreamState};
-use ktriage::app::msg::{ClusterEvent, Msg};
+use ktriage::protocol::ClusterEvent;
+use ktriage::protocol::logs::{LineKind, LogEvent, LogRequest, LogTarget, StreamState};
 use ktriage::sim::scenario::Scenario;
 use tokio::sync::mpsc;
 
@@ -19,7 +19,7 @@ struct Seen {
 }
 
 impl Seen {
-    fn lines(&self) -> impl Iterator<Item = &ktriage::app::log_msg::IncomingLine> {
+    fn lines(&self) -> impl Iterator<Item = &ktriage::protocol::logs::IncomingLine> {
         self.events.iter().flat_map(|event| match event {
             LogEvent::Lines(lines) => lines.as_slice(),
             _ => &[],
@@ -84,7 +84,7 @@ async fn read_until(
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, receiver.recv()).await {
-            Ok(Some(Msg::Cluster(ClusterEvent::Logs { view, event }))) => {
+            Ok(Some(ClusterEvent::Logs { view, event })) => {
                 assert_eq!(view, 7, "reports carry their view");
                 seen.events.push(event);
                 if done(&seen) {
@@ -271,8 +271,8 @@ async fn a_workload_reading_takes_in_a_pod_added_while_it_runs() {
         sender,
     ));
     let mut seen = Seen::default();
-    let collect = |receiver: &mut mpsc::Receiver<Msg>, seen: &mut Seen| {
-        while let Ok(Msg::Cluster(ClusterEvent::Logs { event, .. })) = receiver.try_recv() {
+    let collect = |receiver: &mut mpsc::Receiver<ClusterEvent>, seen: &mut Seen| {
+        while let Ok(ClusterEvent::Logs { event, .. }) = receiver.try_recv() {
             seen.events.push(event);
         }
     };

@@ -7,13 +7,13 @@ mod support;
 
 use crossterm::event::KeyCode;
 use jiff::Timestamp;
-use ktriage::app::log_msg::{
-    ContainerKind, IncomingLine, LineKind, LogEvent, LogSource, LogTarget, StreamState,
-};
 use ktriage::app::logs::LogView;
 use ktriage::app::msg::{ClusterEvent, Msg};
 use ktriage::app::state::{AppState, View};
 use ktriage::app::update;
+use ktriage::protocol::logs::{
+    ContainerKind, IncomingLine, LineKind, LogEvent, LogSource, LogTarget, StreamState,
+};
 use support::{SIZES, char_key, key, now, render, state};
 
 /// Build the state at each size (keys depend on the screen height).
@@ -271,7 +271,7 @@ fn logs_of_a_workload_across_a_restart() {
         lines.push(IncomingLine {
             kind: LineKind::Notice,
             ..log(
-                ktriage::app::log_msg::VIEW_SOURCE,
+                ktriage::protocol::logs::VIEW_SOURCE,
                 9,
                 "pod checkout-6f7d9-klmno joined",
             )

@@ -2,9 +2,9 @@
 //! their collections (ignored when they belong to a replaced watch),
 //! metrics, access reviews, details, YAML, logs and debug reports.
 
-use super::msg::{ClusterEvent, Effect, WatchUpdate};
 use super::state::{AppState, View};
 use crate::model::safe_text::SafeText;
+use crate::protocol::{ClusterEvent, Effect, WatchUpdate};
 
 pub(super) fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
     let now = state.now;
@@ -104,8 +104,8 @@ pub(super) fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Ef
         ClusterEvent::Logs { view, event } => super::logs_update::event(state, view, event),
         ClusterEvent::LogsSaved { result } => super::logs_update::saved(state, result),
         ClusterEvent::Debug(event) => return super::debug::event(state, event),
-        ClusterEvent::YamlLoaded { title, result } => {
-            if let Some(yaml) = state.yaml.as_mut().filter(|y| y.title == title) {
+        ClusterEvent::YamlLoaded { request, result } => {
+            if let Some(yaml) = state.yaml.as_mut().filter(|y| y.request == request) {
                 yaml.loading = false;
                 match result {
                     Ok(text) => yaml.lines = SafeText::lines_from_untrusted(&text),

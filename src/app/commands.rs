@@ -28,6 +28,7 @@ pub enum CommandId {
     Nodes,
     AllNamespaces,
     NextContainer,
+    PreviousContainer,
     LogFollow,
     LogPrevious,
     LogTimestamps,
@@ -58,6 +59,50 @@ pub enum Danger {
     Dangerous,
 }
 
+/// Where a command acts: a set of views, and whether it also acts while a
+/// prompt, a dialog or the help takes the keys. The keys, the help screen
+/// and the palette all read it, so a command is offered exactly where it
+/// does something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope(u8);
+
+impl Scope {
+    /// The pods, workloads, namespaces, contexts and nodes lists.
+    pub const LISTS: Scope = Scope(1);
+    pub const DETAIL: Scope = Scope(1 << 1);
+    pub const YAML: Scope = Scope(1 << 2);
+    pub const LOGS: Scope = Scope(1 << 3);
+    /// Every view.
+    pub const VIEWS: Scope = Scope(0b1111);
+    /// Every view except the log view.
+    pub const OBJECTS: Scope = Scope(0b0111);
+    /// Also while text is typed into a prompt or a dialog is open, through
+    /// a key that cannot be typed (`Ctrl-c`).
+    pub const PROMPTS: Scope = Scope(1 << 4);
+
+    pub const fn with(self, other: Scope) -> Scope {
+        Scope(self.0 | other.0)
+    }
+
+    pub const fn includes(self, other: Scope) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether the command acts in `view`.
+    pub fn acts_in(self, view: super::state::View) -> bool {
+        use super::state::View;
+        let needed = match view {
+            View::Pods | View::Workloads | View::Namespaces | View::Contexts | View::Nodes => {
+                Scope::LISTS
+            }
+            View::PodDetail => Scope::DETAIL,
+            View::Yaml => Scope::YAML,
+            View::Logs => Scope::LOGS,
+        };
+        self.includes(needed)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Command {
     pub id: CommandId,
@@ -66,6 +111,14 @@ pub struct Command {
     pub keys: &'static [&'static str],
     pub needs: &'static [Permission],
     pub danger: Danger,
+    pub scope: Scope,
+}
+
+impl Command {
+    /// Whether the command acts in `view` (and is listed in its help and palette).
+    pub fn acts_in(&self, view: super::state::View) -> bool {
+        self.scope.acts_in(view)
+    }
 }
 
 const fn read_only(
@@ -73,6 +126,7 @@ const fn read_only(
     name: &'static str,
     summary: &'static str,
     keys: &'static [&'static str],
+    scope: Scope,
 ) -> Command {
     Command {
         id,
@@ -81,46 +135,76 @@ const fn read_only(
         keys,
         needs: &[],
         danger: Danger::ReadOnly,
+        scope,
     }
 }
 
 pub const COMMANDS: &[Command] = &[
-    read_only(CommandId::Up, "up", "Move up", &["up", "k"]),
-    read_only(CommandId::Down, "down", "Move down", &["down", "j"]),
-    read_only(CommandId::Top, "top", "Go to the first row", &["g", "home"]),
+    read_only(CommandId::Up, "up", "Move up", &["up", "k"], Scope::VIEWS),
+    read_only(
+        CommandId::Down,
+        "down",
+        "Move down",
+        &["down", "j"],
+        Scope::VIEWS,
+    ),
+    read_only(
+        CommandId::Top,
+        "top",
+        "Go to the first row",
+        &["g", "home"],
+        Scope::VIEWS,
+    ),
     read_only(
         CommandId::Bottom,
         "bottom",
         "Go to the last row",
         &["G", "end"],
+        Scope::VIEWS,
     ),
     read_only(
         CommandId::PageUp,
         "page-up",
         "Move up a page",
         &["pageup", "ctrl-b"],
+        Scope::VIEWS,
     ),
     read_only(
         CommandId::PageDown,
         "page-down",
         "Move down a page",
         &["pagedown", "ctrl-f"],
+        Scope::VIEWS,
     ),
-    read_only(CommandId::Open, "open", "Open the selected row", &["enter"]),
-    read_only(CommandId::Back, "back", "Go back", &["esc"]),
+    read_only(
+        CommandId::Open,
+        "open",
+        "Open the selected row",
+        &["enter"],
+        Scope::OBJECTS,
+    ),
+    read_only(CommandId::Back, "back", "Go back", &["esc"], Scope::VIEWS),
     read_only(
         CommandId::Filter,
         "filter",
         "Filter the list (fuzzy)",
         &["/"],
+        Scope::VIEWS,
     ),
     read_only(
         CommandId::Palette,
         "palette",
         "Open the command palette",
         &[":"],
+        Scope::VIEWS,
     ),
-    read_only(CommandId::Help, "help", "Show the keys", &["?"]),
+    read_only(
+        CommandId::Help,
+        "help",
+        "Show the keys",
+        &["?"],
+        Scope::VIEWS,
+    ),
     Command {
         id: CommandId::Yaml,
         name: "yaml",
@@ -131,6 +215,7 @@ pub const COMMANDS: &[Command] = &[
             resource: "pods",
         }],
         danger: Danger::ReadOnly,
+        scope: Scope::OBJECTS,
     },
     Command {
         id: CommandId::Logs,
@@ -142,18 +227,21 @@ pub const COMMANDS: &[Command] = &[
             resource: "pods/log",
         }],
         danger: Danger::ReadOnly,
+        scope: Scope::OBJECTS,
     },
     read_only(
         CommandId::SortNext,
         "sort",
         "Sort by the next column",
         &[">"],
+        Scope::OBJECTS,
     ),
     read_only(
         CommandId::SortReverse,
         "reverse",
         "Reverse the sort order",
         &["<"],
+        Scope::OBJECTS,
     ),
     Command {
         id: CommandId::Pods,
@@ -165,89 +253,134 @@ pub const COMMANDS: &[Command] = &[
             resource: "pods",
         }],
         danger: Danger::ReadOnly,
+        scope: Scope::VIEWS,
     },
     read_only(
         CommandId::Workloads,
         "deploy",
         "List workloads (deployments, statefulsets, daemonsets, jobs)",
         &["2"],
+        Scope::VIEWS,
     ),
     read_only(
         CommandId::Namespaces,
         "ns",
         "List namespaces, or switch: `ns NAME`",
         &["3"],
+        Scope::VIEWS,
     ),
     read_only(
         CommandId::Contexts,
         "ctx",
         "List contexts, or switch: `ctx NAME`",
         &["4"],
+        Scope::VIEWS,
     ),
-    read_only(CommandId::Nodes, "nodes", "List nodes", &["5"]),
+    read_only(
+        CommandId::Nodes,
+        "nodes",
+        "List nodes",
+        &["5"],
+        Scope::VIEWS,
+    ),
     read_only(
         CommandId::AllNamespaces,
         "all",
         "Show every namespace",
         &["0"],
+        Scope::OBJECTS,
     ),
     read_only(
         CommandId::NextContainer,
         "container",
         "Select the next container",
-        &["tab"],
+        &["tab", "right"],
+        Scope::DETAIL,
+    ),
+    read_only(
+        CommandId::PreviousContainer,
+        "container-back",
+        "Select the previous container",
+        &["left"],
+        Scope::DETAIL,
     ),
     read_only(
         CommandId::LogFollow,
         "follow",
         "Follow newest / pause",
         &["f"],
+        Scope::LOGS,
     ),
     read_only(
         CommandId::LogPrevious,
         "previous",
         "Previous instance",
         &["p"],
+        Scope::LOGS,
     ),
     read_only(
         CommandId::LogTimestamps,
         "timestamps",
         "Show or hide timestamps",
         &["t"],
+        Scope::LOGS,
     ),
-    read_only(CommandId::LogWrap, "wrap", "Wrap long lines", &["w"]),
+    read_only(
+        CommandId::LogWrap,
+        "wrap",
+        "Wrap long lines",
+        &["w"],
+        Scope::LOGS,
+    ),
     read_only(
         CommandId::LogSince,
         "since",
         "Since 1m/5m/15m/1h/all",
         &["S"],
+        Scope::LOGS,
     ),
     read_only(
         CommandId::LogTail,
         "tail",
         "Tail: lines to start with",
         &["T"],
+        Scope::LOGS,
     ),
     read_only(
         CommandId::LogSave,
         "save",
         "Save the lines shown",
         &["ctrl-s"],
+        Scope::LOGS,
     ),
     read_only(
         CommandId::LogFilter,
         "grep",
         "Show only matching lines",
         &["&"],
+        Scope::LOGS,
     ),
     read_only(
         CommandId::LogFilterOut,
         "grep-v",
         "Hide matching lines",
         &["!"],
+        Scope::LOGS,
     ),
-    read_only(CommandId::NextMatch, "next", "Next match", &["n"]),
-    read_only(CommandId::PreviousMatch, "prev", "Previous match", &["N"]),
+    read_only(
+        CommandId::NextMatch,
+        "next",
+        "Next match",
+        &["n"],
+        Scope::LOGS.with(Scope::YAML),
+    ),
+    read_only(
+        CommandId::PreviousMatch,
+        "prev",
+        "Previous match",
+        &["N"],
+        Scope::LOGS.with(Scope::YAML),
+    ),
     Command {
         id: CommandId::Debug,
         name: "debug",
@@ -264,6 +397,7 @@ pub const COMMANDS: &[Command] = &[
             },
         ],
         danger: Danger::Mutates,
+        scope: Scope::OBJECTS,
     },
     Command {
         id: CommandId::Exec,
@@ -275,65 +409,31 @@ pub const COMMANDS: &[Command] = &[
             resource: "pods/exec",
         }],
         danger: Danger::Mutates,
+        scope: Scope::OBJECTS,
     },
-    read_only(CommandId::Quit, "quit", "Quit", &["q", "ctrl-c"]),
+    read_only(
+        CommandId::Quit,
+        "quit",
+        "Quit",
+        &["q", "ctrl-c"],
+        Scope::VIEWS.with(Scope::PROMPTS),
+    ),
 ];
 
-/// Commands that act only in the log view (the help screen shows them
-/// there, and hides them elsewhere).
-pub fn logs_only(id: CommandId) -> bool {
-    matches!(
-        id,
-        CommandId::LogFollow
-            | CommandId::LogPrevious
-            | CommandId::LogTimestamps
-            | CommandId::LogWrap
-            | CommandId::LogSince
-            | CommandId::LogTail
-            | CommandId::LogSave
-            | CommandId::LogFilter
-            | CommandId::LogFilterOut
-    )
-}
-
-/// Whether the help screen of `view` lists a command.
-pub fn listed_in(view: super::state::View, id: CommandId) -> bool {
-    use super::state::View;
-    match view {
-        View::Logs => !lists_only(id),
-        View::Yaml => !logs_only(id) && id != CommandId::NextContainer,
-        View::PodDetail => {
-            !logs_only(id) && !matches!(id, CommandId::NextMatch | CommandId::PreviousMatch)
-        }
-        _ => {
-            !logs_only(id)
-                && !matches!(
-                    id,
-                    CommandId::NextMatch | CommandId::PreviousMatch | CommandId::NextContainer
-                )
-        }
+// The table lists every command once, in the order of `CommandId`, so a
+// command's entry is found by its number; the build fails otherwise.
+const _: () = {
+    assert!(COMMANDS.len() == CommandId::Quit as usize + 1);
+    let mut index = 0;
+    while index < COMMANDS.len() {
+        assert!(COMMANDS[index].id as usize == index);
+        index += 1;
     }
-}
-
-/// Commands that mean nothing in the log view.
-pub fn lists_only(id: CommandId) -> bool {
-    matches!(
-        id,
-        CommandId::Open
-            | CommandId::Yaml
-            | CommandId::Logs
-            | CommandId::SortNext
-            | CommandId::SortReverse
-            | CommandId::AllNamespaces
-            | CommandId::NextContainer
-            | CommandId::Debug
-            | CommandId::Exec
-    )
-}
+};
 
 /// The registry entry of a command.
 pub fn command(id: CommandId) -> &'static Command {
-    COMMANDS.iter().find(|c| c.id == id).unwrap_or(&COMMANDS[0])
+    &COMMANDS[id as usize]
 }
 
 /// Find a command by palette name (or a short alias users know from kubectl).

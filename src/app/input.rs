@@ -4,11 +4,11 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::commands::by_name;
-use super::msg::Effect;
 use super::navigation::{mark_current_stale, step};
 use super::palette;
 use super::state::AppState;
 use super::update::run_palette;
+use crate::protocol::Effect;
 
 fn edit(text: &mut String, key: &KeyEvent) {
     match key.code {

@@ -3,11 +3,11 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::commands::CommandId;
-use super::log_msg::{LogEvent, LogTarget};
 use super::logs::{LogView, Prompt, PromptKind, SINCE_PRESETS, TAIL_PRESETS};
-use super::msg::Effect;
 use super::state::{AppState, Level, View};
 use super::update::info;
+use crate::protocol::Effect;
+use crate::protocol::logs::{LogEvent, LogTarget};
 
 /// Rows the log view has for lines (header, title and status take three).
 pub fn log_height(state: &AppState) -> usize {

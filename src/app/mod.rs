@@ -8,7 +8,6 @@ pub mod commands;
 pub mod debug;
 pub mod input;
 pub mod keymap;
-pub mod log_msg;
 pub mod logs;
 mod logs_update;
 pub mod msg;
@@ -17,6 +16,9 @@ pub mod palette;
 pub mod state;
 pub mod update;
 
-pub use msg::{ClusterEvent, Effect, Msg};
+#[cfg(test)]
+mod keys_tests;
+
+pub use msg::Msg;
 pub use state::AppState;
 pub use update::{start, update};

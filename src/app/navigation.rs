@@ -1,10 +1,10 @@
 //! Moving between views: opening the selected row, going back, switching
 //! namespace or context, and (re)starting the watches a view needs.
 
-use super::msg::{Effect, ObjectKind};
 use super::state::{AppState, DetailState, Level, PodScope, View, YamlState};
 use super::update::info;
 use crate::model::safe_text::SafeText;
+use crate::protocol::{Effect, ObjectKind};
 
 pub(super) fn restart_watches(state: &mut AppState) -> Vec<Effect> {
     state.generation += 1;
@@ -281,7 +281,9 @@ pub(super) fn open_yaml(state: &mut AppState) -> Vec<Effect> {
         View::Contexts | View::Yaml | View::Logs => return Vec::new(),
     };
     let title = super::msg::yaml_title(kind, namespace.as_deref(), &name);
+    let request = state.next_request();
     state.yaml = Some(YamlState {
+        request,
         title,
         lines: Vec::new(),
         loading: true,
@@ -292,6 +294,7 @@ pub(super) fn open_yaml(state: &mut AppState) -> Vec<Effect> {
     });
     go_to(state, View::Yaml, true);
     vec![Effect::FetchYaml {
+        request,
         kind,
         namespace,
         name,

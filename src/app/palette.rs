@@ -46,7 +46,7 @@ pub fn suggestions(state: &AppState) -> Vec<String> {
             input,
             COMMANDS
                 .iter()
-                .filter(|c| super::commands::listed_in(state.view, c.id))
+                .filter(|c| c.acts_in(state.view))
                 .map(|c| c.name.to_string())
                 .collect(),
         ),

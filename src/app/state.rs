@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::collection::{Collection, Listable, SortKey, text_key, timestamp_key};
 use super::keymap::Keymap;
-use super::msg::PodDetail;
+use crate::model::detail::PodDetail;
 use crate::model::listing::{ContextRow, NamespaceRow, NodeRow, WorkloadRow};
 use crate::model::rows::{PodRow, Usage};
 use crate::model::safe_text::SafeText;
@@ -48,6 +48,8 @@ pub struct PodScope {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlState {
+    /// The read whose reply fills this view.
+    pub request: crate::protocol::RequestId,
     pub title: String,
     pub lines: Vec<SafeText>,
     pub loading: bool,
@@ -128,6 +130,8 @@ pub struct AppState {
     pub debug_serial: u64,
     /// The container selected in the detail view: namespace, pod, index.
     pub detail_container: Option<(String, String, usize)>,
+    /// Numbers one-off reads, so a reply finds the view that asked for it.
+    pub request_serial: crate::protocol::RequestId,
 }
 
 impl AppState {
@@ -177,7 +181,14 @@ impl AppState {
             debug_defaults: Default::default(),
             debug_serial: 0,
             detail_container: None,
+            request_serial: 0,
         }
+    }
+
+    /// A new request id.
+    pub fn next_request(&mut self) -> crate::protocol::RequestId {
+        self.request_serial += 1;
+        self.request_serial
     }
 
     /// Rebuild the visible order of every list that changed (call before drawing).

@@ -4,8 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::cluster_events::cluster_event;
-use super::commands::{CommandId, by_name};
-use super::msg::{Effect, Msg};
+use super::commands::{self, CommandId, Scope, by_name};
+use super::msg::Msg;
 pub use super::navigation::context_switched;
 use super::navigation::step;
 use super::navigation::{
@@ -13,6 +13,7 @@ use super::navigation::{
 };
 use super::state::{AppState, Level, NODE_COLUMNS, POD_COLUMNS, View, WORKLOAD_COLUMNS};
 use crate::model::safe_text::SafeText;
+use crate::protocol::Effect;
 
 /// The effects to run when the program starts.
 pub fn start(state: &mut AppState) -> Vec<Effect> {
@@ -72,14 +73,25 @@ pub(super) fn info(state: &mut AppState, level: Level, text: &str) {
     state.message = Some((level, SafeText::from_untrusted(text)));
 }
 
+/// Whether a key types text into an open prompt (a printable character
+/// without Ctrl or Alt) rather than naming a command.
+fn types_text(key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char(_))
+        && !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
 fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     // Keys act on what is shown: fold in any pending filter or sort first.
     state.prepare();
     // A message is read by the next key: it goes, unless the key says more.
     state.message = None;
-    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-        state.quit = true;
-        return vec![Effect::Quit];
+    let bound = state.keymap.lookup(&key).map(commands::command);
+    // A command that acts even in prompts (quit on Ctrl-c) comes first,
+    // through a key that cannot be typed.
+    if let Some(command) = bound.filter(|c| c.scope.includes(Scope::PROMPTS) && !types_text(&key)) {
+        return run_command(state, command.id);
     }
     if state.help {
         state.help = false;
@@ -102,24 +114,17 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     if state.view == View::Logs && state.logs.as_ref().is_some_and(|l| l.prompt.is_some()) {
         return super::logs_update::prompt_key(state, key);
     }
-    if state.view == View::Yaml && matches!(key.code, KeyCode::Char('n') | KeyCode::Char('N')) {
-        super::input::yaml_next_match(state, key.code == KeyCode::Char('n'));
+    // A command acts only in the views its scope names.
+    let Some(command) = bound.filter(|c| c.acts_in(state.view)) else {
         return Vec::new();
-    }
-    if state.view == View::PodDetail && matches!(key.code, KeyCode::Left | KeyCode::Right) {
-        super::debug::select_container(state, key.code == KeyCode::Right);
-        return Vec::new();
-    }
-    match state.keymap.lookup(&key) {
-        Some(command) => match state.permitted(super::commands::command(command)) {
-            Ok(()) if state.view == View::Logs => logs_command(state, command),
-            Ok(()) => run_command(state, command),
-            Err(missing) => {
-                info(state, Level::Warning, &format!("not allowed: {missing}"));
-                Vec::new()
-            }
-        },
-        None => Vec::new(),
+    };
+    match state.permitted(command) {
+        Ok(()) if state.view == View::Logs => logs_command(state, command.id),
+        Ok(()) => run_command(state, command.id),
+        Err(missing) => {
+            info(state, Level::Warning, &format!("not allowed: {missing}"));
+            Vec::new()
+        }
     }
 }
 
@@ -127,9 +132,6 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 fn logs_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
     if let Some(effects) = super::logs_update::command(state, command) {
         return effects;
-    }
-    if super::commands::lists_only(command) {
-        return Vec::new();
     }
     match command {
         CommandId::Pods
@@ -173,7 +175,7 @@ pub fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
                 .namespace
                 .clone()
                 .unwrap_or_else(|| state.target.home_namespace.clone());
-            let target = super::log_msg::LogTarget::Selector {
+            let target = crate::protocol::logs::LogTarget::Selector {
                 namespace,
                 selector: selector.to_string(),
                 title: selector.to_string(),
@@ -212,9 +214,14 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
                 None => Vec::new(),
             };
         }
-        CommandId::NextContainer => {
+        CommandId::NextContainer | CommandId::PreviousContainer => {
             if state.view == View::PodDetail {
-                super::debug::select_container(state, true);
+                super::debug::select_container(state, command == CommandId::NextContainer);
+            }
+        }
+        CommandId::NextMatch | CommandId::PreviousMatch => {
+            if state.view == View::Yaml {
+                super::input::yaml_next_match(state, command == CommandId::NextMatch);
             }
         }
         // The log view's own commands; nothing to do elsewhere.
@@ -226,9 +233,7 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
         | CommandId::LogTail
         | CommandId::LogSave
         | CommandId::LogFilter
-        | CommandId::LogFilterOut
-        | CommandId::NextMatch
-        | CommandId::PreviousMatch => {}
+        | CommandId::LogFilterOut => {}
         CommandId::SortNext => match state.view {
             View::Pods => state.pods.cycle_sort(POD_COLUMNS.len()),
             View::Workloads => state.workloads.cycle_sort(WORKLOAD_COLUMNS.len()),

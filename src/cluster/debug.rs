@@ -17,14 +17,14 @@ use tokio::sync::mpsc;
 
 use super::gate::{GateError, MutationGate};
 use super::watch::describe_client_error;
-use crate::app::debug::{
-    ContainerProgress, DebugEffect, DebugEvent, ExistingContainer, Identity, PodInspection,
-    RECENT_IMAGES, report,
-};
-use crate::app::msg::Msg;
 use crate::model::debug::DebugSpec;
 use crate::model::pod_security::{ENFORCE_LABEL, Enforcement, Level};
 use crate::model::safe_text::SafeText;
+use crate::protocol::ClusterEvent;
+use crate::protocol::debug::{
+    ContainerProgress, DebugEffect, DebugEvent, ExistingContainer, Identity, PodInspection,
+    RECENT_IMAGES,
+};
 
 /// Say why the API (or the gate) refused, naming what the engineer lacks.
 /// `verb` and `resource` are what was attempted (`patch`,
@@ -168,15 +168,15 @@ pub async fn inspect(client: Client, namespace: String, pod: String) -> DebugEve
     }
 }
 
-async fn send(sender: &mpsc::Sender<Msg>, event: DebugEvent) -> bool {
-    sender.send(Msg::Cluster(report(event))).await.is_ok()
+async fn send(sender: &mpsc::Sender<ClusterEvent>, event: DebugEvent) -> bool {
+    sender.send(ClusterEvent::Debug(event)).await.is_ok()
 }
 
 /// Add the container, then report its progress until it runs or ends.
 pub async fn create(
     gate: MutationGate,
     client: Client,
-    sender: mpsc::Sender<Msg>,
+    sender: mpsc::Sender<ClusterEvent>,
     spec: DebugSpec,
     existing: Vec<String>,
     identity: Identity,
@@ -272,7 +272,7 @@ pub fn task(
     effect: DebugEffect,
     gate: MutationGate,
     client: Client,
-    sender: mpsc::Sender<Msg>,
+    sender: mpsc::Sender<ClusterEvent>,
     recent_images: Option<PathBuf>,
 ) -> Option<(&'static str, BoxFuture<'static, ()>)> {
     match effect {

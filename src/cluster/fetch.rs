@@ -6,21 +6,15 @@ use kube::Client;
 use kube::api::{Api, ApiResource, DynamicObject, ListParams};
 
 use super::watch::describe_client_error;
-use crate::app::msg::{ObjectKind, PodDetail};
-use crate::model::listing::{EventRow, WorkloadKind};
+use crate::model::detail::PodDetail;
+use crate::model::listing::WorkloadKind;
 use crate::model::quantity::{cpu_nanocores, memory_bytes};
-use crate::model::rows::{PodRow, Usage, container_details};
+use crate::model::rows::Usage;
 use crate::model::safe_text::SafeText;
+use crate::protocol::ObjectKind;
 
 fn text(value: &str) -> SafeText {
     SafeText::from_untrusted(value)
-}
-
-fn pairs(map: Option<&std::collections::BTreeMap<String, String>>) -> Vec<(SafeText, SafeText)> {
-    map.into_iter()
-        .flatten()
-        .map(|(k, v)| (text(k), text(v)))
-        .collect()
 }
 
 pub async fn pod_detail(
@@ -33,39 +27,14 @@ pub async fn pod_detail(
         .get(name)
         .await
         .map_err(|error| text(&describe_client_error(&error)))?;
-    let conditions = pod
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .into_iter()
-        .flatten()
-        .map(|c| {
-            (
-                text(&c.type_),
-                text(&c.status),
-                text(c.reason.as_deref().unwrap_or_default()),
-            )
-        })
-        .collect();
     let events: Api<Event> = Api::namespaced(client, namespace);
     let selector = format!("involvedObject.name={name},involvedObject.namespace={namespace}");
-    let (events, events_error) = match events.list(&ListParams::default().fields(&selector)).await {
-        Ok(list) => {
-            let mut rows: Vec<EventRow> = list.items.iter().map(EventRow::from_event).collect();
-            rows.sort_by_key(|row| std::cmp::Reverse(row.last));
-            (rows, None)
-        }
-        Err(error) => (Vec::new(), Some(text(&describe_client_error(&error)))),
+    let listed = events.list(&ListParams::default().fields(&selector)).await;
+    let events = match &listed {
+        Ok(list) => Ok(list.items.as_slice()),
+        Err(error) => Err(text(&describe_client_error(error))),
     };
-    Ok(PodDetail {
-        row: PodRow::from_pod(&pod),
-        containers: container_details(&pod),
-        conditions,
-        labels: pairs(pod.metadata.labels.as_ref()),
-        annotations: pairs(pod.metadata.annotations.as_ref()),
-        events,
-        events_error,
-    })
+    Ok(PodDetail::from_pod(&pod, events))
 }
 
 fn api_resource(kind: ObjectKind) -> ApiResource {

@@ -11,9 +11,9 @@ use kube::Client;
 use kube::api::{Api, AttachParams, AttachedProcess};
 use kube::core::Status;
 
-use crate::app::debug::{Identity, SessionKind, SessionRequest};
 use crate::audit::{Action, AuditLog, Outcome, Record};
 use crate::model::debug::DebugSpec;
+use crate::protocol::debug::{Identity, SessionKind, SessionRequest};
 
 /// How the gate behaves.
 #[derive(Debug, Clone)]

@@ -11,8 +11,8 @@ use kube::api::{AttachedProcess, TerminalSize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
-use crate::app::debug::SessionEnd;
 use crate::model::safe_text::SafeText;
+use crate::protocol::debug::SessionEnd;
 
 /// Ctrl-P, then Ctrl-Q: leave the container running and return to the UI.
 pub const DETACH_FIRST: u8 = 0x10;

@@ -18,10 +18,10 @@ use tokio::task::JoinHandle;
 use super::fetch;
 use super::slim::SlimPod;
 use super::watch::{self, describe, forbidden_message};
-use crate::app::msg::{ClusterEvent, Effect, Msg, WatchUpdate, yaml_title};
 use crate::model::listing::{NamespaceRow, NodeRow, WorkloadKind, WorkloadRow};
 use crate::model::rows::PodRow;
 use crate::model::safe_text::SafeText;
+use crate::protocol::{ClusterEvent, Effect, WatchUpdate};
 
 /// How often pod metrics are read (the metrics server scrapes every 15 s).
 pub const METRICS_EVERY: Duration = Duration::from_secs(15);
@@ -34,7 +34,7 @@ pub const METRICS_RETRY: Duration = Duration::from_secs(5);
 
 pub struct Runner {
     client: Client,
-    sender: mpsc::Sender<Msg>,
+    sender: mpsc::Sender<ClusterEvent>,
     tasks: HashMap<&'static str, JoinHandle<()>>,
     /// Narrows the metrics poll to the namespaces on screen.
     metrics_scope: Option<tokio::sync::watch::Sender<Option<Vec<String>>>>,
@@ -92,7 +92,7 @@ fn name<K: Resource>(object: &K) -> String {
 }
 
 impl Runner {
-    pub fn new(client: Client, sender: mpsc::Sender<Msg>) -> Runner {
+    pub fn new(client: Client, sender: mpsc::Sender<ClusterEvent>) -> Runner {
         let gate = super::gate::MutationGate::new(client.clone(), Default::default());
         Runner {
             client,
@@ -228,10 +228,7 @@ impl Runner {
                 self.spawn("access", async move {
                     let result = fetch::access(client, &namespace).await;
                     let _ = sender
-                        .send(Msg::Cluster(ClusterEvent::AccessReviewed {
-                            generation,
-                            result,
-                        }))
+                        .send(ClusterEvent::AccessReviewed { generation, result })
                         .await;
                 });
             }
@@ -272,7 +269,7 @@ impl Runner {
                             METRICS_RETRY
                         };
                         if sender
-                            .send(Msg::Cluster(ClusterEvent::Metrics { generation, result }))
+                            .send(ClusterEvent::Metrics { generation, result })
                             .await
                             .is_err()
                         {
@@ -296,15 +293,16 @@ impl Runner {
                         .await
                         .map(Box::new);
                     let _ = sender
-                        .send(Msg::Cluster(ClusterEvent::PodDetailLoaded {
+                        .send(ClusterEvent::PodDetailLoaded {
                             namespace,
                             name,
                             result,
-                        }))
+                        })
                         .await;
                 });
             }
             Effect::FetchYaml {
+                request,
                 kind,
                 namespace,
                 name,
@@ -319,9 +317,8 @@ impl Runner {
                         show_managed_fields,
                     )
                     .await;
-                    let title = yaml_title(kind, namespace.as_deref(), &name);
                     let _ = sender
-                        .send(Msg::Cluster(ClusterEvent::YamlLoaded { title, result }))
+                        .send(ClusterEvent::YamlLoaded { request, result })
                         .await;
                 });
             }
@@ -341,12 +338,10 @@ impl Runner {
                     })
                     .await
                     .unwrap_or_else(|error| Err(error.to_string()));
-                    let _ = sender
-                        .send(Msg::Cluster(ClusterEvent::LogsSaved { result }))
-                        .await;
+                    let _ = sender.send(ClusterEvent::LogsSaved { result }).await;
                 });
             }
-            Effect::Debug(crate::app::debug::DebugEffect::CancelWatch) => {
+            Effect::Debug(crate::protocol::debug::DebugEffect::CancelWatch) => {
                 if let Some(task) = self.tasks.remove(super::debug::WATCH_SLOT) {
                     task.abort();
                 }
@@ -401,7 +396,7 @@ async fn workloads(
     client: Client,
     namespace: Option<String>,
     generation: u64,
-    sender: mpsc::Sender<Msg>,
+    sender: mpsc::Sender<ClusterEvent>,
 ) {
     let namespace = namespace.as_deref();
     let streams = futures::stream::select_all([
@@ -469,10 +464,10 @@ async fn workloads(
                         continue;
                     }
                     let _ = sender
-                        .send(Msg::Cluster(ClusterEvent::Workloads {
+                        .send(ClusterEvent::Workloads {
                             generation,
                             update: WatchUpdate::Forbidden(SafeText::from_untrusted(&message)),
-                        }))
+                        })
                         .await;
                     return;
                 }
@@ -480,7 +475,7 @@ async fn workloads(
             },
         };
         if sender
-            .send(Msg::Cluster(ClusterEvent::Workloads { generation, update }))
+            .send(ClusterEvent::Workloads { generation, update })
             .await
             .is_err()
         {

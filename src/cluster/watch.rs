@@ -12,8 +12,8 @@ use kube::runtime::{WatchStreamExt, watcher};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 
-use crate::app::msg::{ClusterEvent, Msg, WatchUpdate};
 use crate::model::safe_text::SafeText;
+use crate::protocol::{ClusterEvent, WatchUpdate};
 
 /// The API's 403, if this watcher error is one.
 pub fn forbidden_message(error: &watcher::Error) -> Option<String> {
@@ -57,7 +57,7 @@ pub async fn run<K, R>(
     key: fn(&K) -> String,
     wrap: fn(u64, WatchUpdate<R>) -> ClusterEvent,
     generation: u64,
-    sender: mpsc::Sender<Msg>,
+    sender: mpsc::Sender<ClusterEvent>,
 ) where
     K: Resource + Clone + DeserializeOwned + Debug + Send + 'static,
     R: Send + 'static,
@@ -81,21 +81,17 @@ pub async fn run<K, R>(
             Err(error) => match forbidden_message(&error) {
                 Some(message) => {
                     let _ = sender
-                        .send(Msg::Cluster(wrap(
+                        .send(wrap(
                             generation,
                             WatchUpdate::Forbidden(SafeText::from_untrusted(&message)),
-                        )))
+                        ))
                         .await;
                     return;
                 }
                 None => WatchUpdate::Reconnecting(SafeText::from_untrusted(&describe(&error))),
             },
         };
-        if sender
-            .send(Msg::Cluster(wrap(generation, update)))
-            .await
-            .is_err()
-        {
+        if sender.send(wrap(generation, update)).await.is_err() {
             return;
         }
     }

@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod debug;
+pub mod detail;
 pub mod duration;
 pub mod listing;
 pub mod log_buffer;

@@ -13,12 +13,13 @@ use ratatui::buffer::Buffer;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::app::debug::{DebugEffect, DebugEvent};
-use crate::app::msg::{ClusterEvent, Effect, Msg};
+use crate::app::msg::Msg;
 use crate::app::state::{AppState, Level, Target};
 use crate::app::update::{context_switched, metrics_scope, start, update};
 use crate::cluster::runner::Runner;
 use crate::model::safe_text::SafeText;
+use crate::protocol::debug::{DebugEffect, DebugEvent};
+use crate::protocol::{ClusterEvent, Effect};
 use crate::ui::{Theme, draw};
 
 /// The shortest time between two frames.
@@ -169,7 +170,7 @@ pub async fn run<D, I, S>(
     runner: &mut Runner,
     switcher: &mut S,
     mut input: I,
-    mut reports: mpsc::Receiver<Msg>,
+    mut reports: mpsc::Receiver<ClusterEvent>,
     mut signals: mpsc::Receiver<()>,
     theme: &Theme,
 ) -> std::io::Result<Exit>
@@ -229,10 +230,10 @@ where
             },
             report = reports.recv() => match report {
                 Some(report) => {
-                    let mut effects = update(state, report);
+                    let mut effects = update(state, Msg::Cluster(report));
                     for _ in 0..BATCH {
                         match reports.try_recv() {
-                            Ok(report) => effects.extend(update(state, report)),
+                            Ok(report) => effects.extend(update(state, Msg::Cluster(report))),
                             Err(_) => break,
                         }
                     }

@@ -6,11 +6,11 @@
 
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
-use crate::app::debug::{SessionEnd, SessionKind, SessionRequest};
 use crate::cluster::debug::explain;
 use crate::cluster::gate::MutationGate;
 use crate::cluster::remote::{BridgeIo, bridge};
 use crate::model::safe_text::SafeText;
+use crate::protocol::debug::{SessionEnd, SessionKind, SessionRequest};
 
 /// The terminal's streams while it is lent to a session.
 pub type ConsoleIo =

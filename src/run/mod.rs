@@ -155,7 +155,7 @@ pub async fn run(options: Options) -> Result<(), RunError> {
             let _ = signal_sender.send(()).await;
         }
     });
-    let (sender, reports) = mpsc::channel::<Msg>(1024);
+    let (sender, reports) = mpsc::channel::<crate::protocol::ClusterEvent>(1024);
     let mut runner = Runner::new(client, sender);
     runner.set_save_directory(directory.join("logs"));
     let recent_images = directory.join("recent-images");

@@ -10,8 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::theme::{Theme, health_marker};
-use crate::app::msg::PodDetail;
 use crate::app::state::AppState;
+use crate::model::detail::PodDetail;
 use crate::model::duration::age;
 
 fn section(title: &str, theme: &Theme) -> Line<'static> {

@@ -15,12 +15,12 @@ use unicode_width::UnicodeWidthChar;
 
 use super::safe;
 use super::theme::Theme;
-use crate::app::log_msg::LogTarget;
 use crate::app::logs::source_number;
 use crate::app::logs::{LogView, PromptKind, SINCE_PRESETS, TAIL_PRESETS};
 use crate::app::state::AppState;
 use crate::model::log_buffer::LineKind;
 use crate::model::log_line::{AnsiStyle, LogLevel};
+use crate::protocol::logs::LogTarget;
 
 /// Colours for sources' prefixes (no red: red means error).
 const SOURCE_COLORS: [Color; 6] = [

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
-use crate::app::commands::{COMMANDS, CommandId, Danger, listed_in};
+use crate::app::commands::{COMMANDS, CommandId, Danger};
 use crate::app::palette;
 use crate::app::state::AppState;
 use crate::app::state::View;
@@ -36,10 +36,7 @@ const MOVEMENT: [CommandId; 6] = [
 /// The keys of the view, from the registry: one column when it fits (the
 /// movement keys folded into one line if need be), two on short screens.
 pub fn help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let mut commands: Vec<_> = COMMANDS
-        .iter()
-        .filter(|c| listed_in(state.view, c.id))
-        .collect();
+    let mut commands: Vec<_> = COMMANDS.iter().filter(|c| c.acts_in(state.view)).collect();
     let rows_available = usize::from(area.height.saturating_sub(2)).max(1);
     let key_names = |id| -> String {
         let keys: Vec<String> = state.keymap.keys_for(id).iter().map(|k| k.name()).collect();

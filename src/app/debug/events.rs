@@ -37,7 +37,7 @@ pub fn show_terminated_debug_container(
     state.debug = None;
     crate::app::logs_update::open(
         state,
-        crate::app::log_msg::LogTarget::Container {
+        crate::protocol::logs::LogTarget::Container {
             namespace: namespace.to_string(),
             pod: pod.to_string(),
             container: container.to_string(),

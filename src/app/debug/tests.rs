@@ -1,10 +1,11 @@
 use super::*;
 use crate::app::keymap::Keymap;
-use crate::app::msg::{Msg, WatchUpdate};
+use crate::app::msg::Msg;
 use crate::app::state::Target;
 use crate::app::update::update;
 use crate::model::pod_security::Level as PsaLevel;
 use crate::model::rows::PodRow;
+use crate::protocol::{ClusterEvent, WatchUpdate};
 
 fn state() -> AppState {
     let target = Target {
@@ -42,7 +43,7 @@ fn state() -> AppState {
 fn inspected(state: &mut AppState) {
     update(
         state,
-        Msg::Cluster(report(DebugEvent::Inspected {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::Inspected {
             namespace: "shop".into(),
             pod: "web-1".into(),
             result: Ok(PodInspection {
@@ -89,7 +90,7 @@ fn enter_sends_the_spec_with_the_existing_names() {
     press(&mut state, KeyCode::Char('d'));
     update(
         &mut state,
-        Msg::Cluster(report(DebugEvent::Inspected {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::Inspected {
             namespace: "shop".into(),
             pod: "web-1".into(),
             result: Ok(PodInspection {
@@ -132,7 +133,7 @@ fn general_is_flagged_in_a_baseline_namespace() {
     press(&mut state, KeyCode::Char('d'));
     update(
         &mut state,
-        Msg::Cluster(report(DebugEvent::Inspected {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::Inspected {
             namespace: "shop".into(),
             pod: "web-1".into(),
             result: Ok(PodInspection {
@@ -184,7 +185,7 @@ fn enter_on_a_running_existing_container_attaches() {
     press(&mut state, KeyCode::Char('d'));
     update(
         &mut state,
-        Msg::Cluster(report(DebugEvent::Inspected {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::Inspected {
             namespace: "shop".into(),
             pod: "web-1".into(),
             result: Ok(PodInspection {
@@ -233,7 +234,7 @@ fn progress_runs_to_attach_and_a_refusal_stays_in_the_dialog() {
     press(&mut state, KeyCode::Enter);
     update(
         &mut state,
-        Msg::Cluster(report(DebugEvent::CreateFailed {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::CreateFailed {
             error: SafeText::from_untrusted("read-only mode"),
         })),
     );
@@ -246,7 +247,7 @@ fn progress_runs_to_attach_and_a_refusal_stays_in_the_dialog() {
     let name = dialog(&state).name.clone();
     update(
         &mut state,
-        Msg::Cluster(report(DebugEvent::Created {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::Created {
             container: name.clone(),
             audit_id: Some("id-1".into()),
         })),
@@ -260,7 +261,7 @@ fn progress_runs_to_attach_and_a_refusal_stays_in_the_dialog() {
     };
     let effects = update(
         &mut state,
-        Msg::Cluster(report(DebugEvent::Progressed {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::Progressed {
             container: name.clone(),
             progress: waiting,
         })),
@@ -268,7 +269,7 @@ fn progress_runs_to_attach_and_a_refusal_stays_in_the_dialog() {
     assert!(effects.is_empty());
     let effects = update(
         &mut state,
-        Msg::Cluster(report(DebugEvent::Progressed {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::Progressed {
             container: name.clone(),
             progress: ContainerProgress::Running,
         })),
@@ -290,7 +291,7 @@ fn esc_cancels_the_wait() {
     let name = dialog(&state).name.clone();
     update(
         &mut state,
-        Msg::Cluster(report(DebugEvent::Created {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::Created {
             container: name,
             audit_id: None,
         })),
@@ -317,7 +318,7 @@ fn exec_chooses_the_shell_and_session_ends_show_exit_codes() {
     let request = request.clone();
     update(
         &mut state,
-        Msg::Cluster(report(DebugEvent::SessionEnded {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::SessionEnded {
             request: request.clone(),
             end: SessionEnd::Exited(Some(3)),
         })),
@@ -388,14 +389,14 @@ fn a_container_that_ends_first_says_how() {
     let name = dialog(&state).name.clone();
     update(
         &mut state,
-        Msg::Cluster(report(DebugEvent::Created {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::Created {
             container: name.clone(),
             audit_id: None,
         })),
     );
     let effects = update(
         &mut state,
-        Msg::Cluster(report(DebugEvent::Progressed {
+        Msg::Cluster(ClusterEvent::Debug(DebugEvent::Progressed {
             container: name.clone(),
             progress: ContainerProgress::Terminated {
                 reason: SafeText::from_untrusted("Error"),
@@ -407,9 +408,9 @@ fn a_container_that_ends_first_says_how() {
     // Its logs are read: what it printed says why it ended.
     assert_eq!(
         effects,
-        vec![Effect::ReadLogs(crate::app::log_msg::LogRequest {
+        vec![Effect::ReadLogs(crate::protocol::logs::LogRequest {
             view: state.log_serial,
-            target: crate::app::log_msg::LogTarget::Container {
+            target: crate::protocol::logs::LogTarget::Container {
                 namespace: "shop".to_string(),
                 pod: "web-1".to_string(),
                 container: name.clone(),
@@ -440,7 +441,7 @@ fn the_container_selected_in_the_detail_view_is_the_default() {
                  "ephemeralContainers": [{"name": "debugger-old11"}]},
     }))
     .unwrap();
-    let detail = crate::app::msg::PodDetail {
+    let detail = crate::model::detail::PodDetail {
         row: PodRow::from_pod(&pod),
         containers: crate::model::rows::container_details(&pod),
         conditions: Vec::new(),

@@ -3,13 +3,13 @@
 //! [`LogBuffer`]; the view is either pinned to the newest line (following)
 //! or paused at a line, counting what arrived since.
 
-use super::log_msg::{
-    IncomingLine, LineKind, LogEvent, LogRequest, LogSource, LogTarget, StreamState,
-};
 use crate::model::log_buffer::{self, LineMeta, LogBuffer};
 use crate::model::log_index::LineIndex;
 use crate::model::log_line::LineParser;
 use crate::model::safe_text::SafeText;
+use crate::protocol::logs::{
+    IncomingLine, LineKind, LogEvent, LogRequest, LogSource, LogTarget, StreamState,
+};
 
 /// `since` choices, cycled in order.
 pub const SINCE_PRESETS: &[(Option<i64>, &str)] = &[

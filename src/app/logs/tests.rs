@@ -1,7 +1,7 @@
 use jiff::Timestamp;
 
 use super::*;
-use crate::app::log_msg::{ContainerKind, LogSource};
+use crate::protocol::logs::{ContainerKind, LogSource};
 
 fn target() -> LogTarget {
     LogTarget::Pod {

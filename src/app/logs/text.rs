@@ -4,8 +4,8 @@
 use jiff::Timestamp;
 
 use super::{LogView, SourceView};
-use crate::app::log_msg::{LogTarget, StreamState, VIEW_SOURCE};
 use crate::model::log_buffer::SourceId;
+use crate::protocol::logs::{LogTarget, StreamState, VIEW_SOURCE};
 
 impl LogView {
     /// The file name a save of this view gets.

@@ -15,7 +15,7 @@ use super::follower::follow_container;
 use super::instance::{containers, pod_name};
 use super::lines::Resume;
 use super::{Reading, Start};
-use crate::app::log_msg::{LogTarget, VIEW_SOURCE};
+use crate::protocol::logs::{LogTarget, VIEW_SOURCE};
 
 /// Follow every started container, and the pods that join (selectors).
 pub(super) async fn follow(reading: Reading, pods: Vec<Pod>, starts: Vec<Start>) {

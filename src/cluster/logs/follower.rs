@@ -13,8 +13,8 @@ use super::instance::{Ended, Instance, instance};
 use super::lines::Resume;
 use super::reader::{StreamEnd, read_all, stream_follow};
 use super::{Reading, Start, params, status_text};
-use crate::app::log_msg::{IncomingLine, LineKind, StreamState};
 use crate::cluster::watch::describe_client_error;
+use crate::protocol::logs::{IncomingLine, LineKind, StreamState};
 
 pub(super) const BACKOFF_FIRST: Duration = Duration::from_millis(250);
 pub(super) const BACKOFF_MAX: Duration = Duration::from_secs(10);

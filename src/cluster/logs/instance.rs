@@ -4,7 +4,7 @@
 
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 
-use crate::app::log_msg::ContainerKind;
+use crate::protocol::logs::ContainerKind;
 
 /// The parts of a container's status a follower needs.
 #[derive(Debug, Clone, Default, PartialEq)]

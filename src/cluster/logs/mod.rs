@@ -33,10 +33,10 @@ use tokio::sync::mpsc;
 pub use lines::{Dedup, LineSplitter, MAX_LINE_BYTES, ReadLine, Resume};
 
 use super::watch::describe_client_error;
-use crate::app::log_msg::{
+use crate::protocol::ClusterEvent;
+use crate::protocol::logs::{
     ContainerKind, IncomingLine, LineKind, LogEvent, LogRequest, LogSource, LogTarget, StreamState,
 };
-use crate::app::msg::{ClusterEvent, Msg};
 use instance::{Instance, containers, instance, pod_name};
 use reader::read_all;
 
@@ -52,16 +52,16 @@ const REPORT_LINES: usize = 4096;
 #[derive(Clone)]
 struct Reports {
     view: u64,
-    sender: mpsc::Sender<Msg>,
+    sender: mpsc::Sender<ClusterEvent>,
 }
 
 impl Reports {
     async fn send(&self, event: LogEvent) -> bool {
         self.sender
-            .send(Msg::Cluster(ClusterEvent::Logs {
+            .send(ClusterEvent::Logs {
                 view: self.view,
                 event,
-            }))
+            })
             .await
             .is_ok()
     }
@@ -122,7 +122,7 @@ impl Reading {
 }
 
 /// Read logs as `request` asks until done or until the task is dropped.
-pub async fn read(client: Client, request: LogRequest, sender: mpsc::Sender<Msg>) {
+pub async fn read(client: Client, request: LogRequest, sender: mpsc::Sender<ClusterEvent>) {
     let reports = Reports {
         view: request.view,
         sender,

@@ -7,7 +7,7 @@ use kube::api::{Api, LogParams};
 
 use super::Reading;
 use super::lines::{Dedup, LineSplitter, ReadLine, Resume};
-use crate::app::log_msg::{IncomingLine, LineKind};
+use crate::protocol::logs::{IncomingLine, LineKind};
 
 /// Read a log that ends (no `follow`) into `out`.
 pub(super) async fn read_all(
