@@ -73,9 +73,9 @@ fn state_with(view: LogView, width: u16, height: u16) -> AppState {
         ktriage::app::keymap::Keymap::default(),
         Timestamp::from_second(1_700_000_100).expect("time"),
     );
-    state.size = (width, height);
-    state.logs = Some(view);
-    state.view = View::Logs;
+    state.session.size = (width, height);
+    state.logs.view = Some(view);
+    state.navigation.view = View::Logs;
     state
 }
 

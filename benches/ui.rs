@@ -72,7 +72,7 @@ fn state() -> AppState {
         read_only: false,
     };
     let mut state = AppState::new(target, Vec::new(), Keymap::default(), Timestamp::now());
-    state.size = (160, 48);
+    state.session.size = (160, 48);
     start(&mut state);
     state
 }
@@ -133,7 +133,7 @@ fn first_frame_at_scale() {
                 terminal
                     .draw(|frame| draw(frame, &state, &Theme::colored()))
                     .expect("draw");
-                return (started.elapsed(), state.pods.len());
+                return (started.elapsed(), state.lists.pods.len());
             }
         }
         (started.elapsed(), 0)
@@ -163,7 +163,7 @@ fn bench_ui(criterion: &mut Criterion) {
     loaded.prepare();
     eprintln!(
         "{} pod rows held: {:.0} MB resident for rows and index",
-        loaded.pods.len(),
+        loaded.lists.pods.len(),
         resident_megabytes() - before
     );
 
@@ -181,7 +181,7 @@ fn bench_ui(criterion: &mut Criterion) {
     });
     group.bench_function("draw_frame_80x24", |bencher| {
         let mut small = loaded.clone();
-        small.size = (80, 24);
+        small.session.size = (80, 24);
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
         bencher.iter(|| {
             terminal
@@ -202,7 +202,7 @@ fn bench_ui(criterion: &mut Criterion) {
             |state| {
                 update(state, key('9'));
                 state.prepare();
-                black_box(state.pods.visible_len())
+                black_box(state.lists.pods.visible_len())
             },
             criterion::BatchSize::LargeInput,
         )
@@ -216,7 +216,7 @@ fn bench_ui(criterion: &mut Criterion) {
                     Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
                 );
                 state.prepare();
-                black_box(state.pods.visible_len())
+                black_box(state.lists.pods.visible_len())
             },
             criterion::BatchSize::LargeInput,
         )

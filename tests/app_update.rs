@@ -31,9 +31,9 @@ fn reports_of_a_replaced_watch_are_ignored() {
     let mut state = state(None, false);
     start(&mut state);
     update(&mut state, pods_reset(0, fixture_rows()));
-    assert_eq!(state.pods.len(), 0);
+    assert_eq!(state.lists.pods.len(), 0);
     update(&mut state, pods_reset(1, fixture_rows()));
-    assert_eq!(state.pods.len(), fixture_rows().len());
+    assert_eq!(state.lists.pods.len(), fixture_rows().len());
 }
 
 #[test]
@@ -44,6 +44,7 @@ fn open_a_pod_fetches_its_detail() {
     state.prepare();
     update(&mut state, key(KeyCode::Down));
     let selected = state
+        .lists
         .pods
         .selected_row()
         .map(|r| {
@@ -54,7 +55,7 @@ fn open_a_pod_fetches_its_detail() {
         })
         .unwrap();
     let effects = update(&mut state, key(KeyCode::Enter));
-    assert_eq!(state.view, View::PodDetail);
+    assert_eq!(state.navigation.view, View::PodDetail);
     assert_eq!(
         effects,
         vec![Effect::FetchPodDetail {
@@ -63,7 +64,7 @@ fn open_a_pod_fetches_its_detail() {
         }]
     );
     update(&mut state, key(KeyCode::Esc));
-    assert_eq!(state.view, View::Pods);
+    assert_eq!(state.navigation.view, View::Pods);
 }
 
 #[test]
@@ -72,22 +73,23 @@ fn filter_narrows_and_escape_clears() {
     start(&mut state);
     update(&mut state, pods_reset(1, fixture_rows()));
     state.prepare();
-    let all = state.pods.visible_len();
+    let all = state.lists.pods.visible_len();
     update(&mut state, char_key('/'));
     for character in "prom".chars() {
         update(&mut state, char_key(character));
     }
     state.prepare();
-    assert!(state.pods.visible_len() < all);
+    assert!(state.lists.pods.visible_len() < all);
     assert!(
         state
+            .lists
             .pods
             .window(0, 10)
             .all(|row| row.name.as_str().contains("prom"))
     );
     update(&mut state, key(KeyCode::Esc));
     state.prepare();
-    assert_eq!(state.pods.visible_len(), all);
+    assert_eq!(state.lists.pods.visible_len(), all);
 }
 
 #[test]
@@ -99,7 +101,7 @@ fn palette_switches_namespace_and_restarts_watches() {
         update(&mut state, char_key(character));
     }
     let effects = update(&mut state, key(KeyCode::Enter));
-    assert_eq!(state.target.namespace.as_deref(), Some("team-a"));
+    assert_eq!(state.session.target.namespace.as_deref(), Some("team-a"));
     assert!(
         effects
             .iter()
@@ -125,7 +127,7 @@ fn context_switch_needs_a_known_context() {
             );
         } else {
             assert!(effects.is_empty());
-            assert!(state.message.is_some());
+            assert!(state.session.message.is_some());
         }
     }
 }
@@ -146,6 +148,7 @@ fn forbidden_namespaces_fall_back_to_known_ones() {
     );
     state.prepare();
     let names: Vec<String> = state
+        .lists
         .namespaces
         .window(0, 10)
         .map(|n| n.name.as_str().to_string())
@@ -163,15 +166,16 @@ fn sort_by_restarts_puts_the_worst_last_and_reverse_first() {
     }
     state.prepare();
     let last = state
+        .lists
         .pods
-        .window(state.pods.visible_len() - 1, 1)
+        .window(state.lists.pods.visible_len() - 1, 1)
         .next()
         .map(|r| r.restarts);
     assert_eq!(last, Some(7527));
     update(&mut state, char_key('<'));
     state.prepare();
     assert_eq!(
-        state.pods.window(0, 1).next().map(|r| r.restarts),
+        state.lists.pods.window(0, 1).next().map(|r| r.restarts),
         Some(7527)
     );
 }
@@ -196,7 +200,7 @@ fn palette_reads_the_logs_of_a_label_selector() {
         update(&mut state, char_key(character));
     }
     let effects = update(&mut state, key(KeyCode::Enter));
-    assert_eq!(state.view, ktriage::app::state::View::Logs);
+    assert_eq!(state.navigation.view, ktriage::app::state::View::Logs);
     let request = effects
         .iter()
         .find_map(|e| match e {
@@ -216,8 +220,8 @@ fn palette_reads_the_logs_of_a_label_selector() {
     // Esc leaves the view and stops the reading.
     let effects = update(&mut state, key(KeyCode::Esc));
     assert_eq!(effects, vec![Effect::StopLogs]);
-    assert_eq!(state.view, ktriage::app::state::View::Pods);
-    assert!(state.logs.is_none());
+    assert_eq!(state.navigation.view, ktriage::app::state::View::Pods);
+    assert!(state.logs.view.is_none());
 }
 
 #[test]
@@ -229,11 +233,15 @@ fn a_message_stays_until_the_next_key() {
     }
     update(&mut state, key(KeyCode::Enter));
     assert_eq!(
-        state.message.as_ref().map(|(_, text)| text.as_str()),
+        state
+            .session
+            .message
+            .as_ref()
+            .map(|(_, text)| text.as_str()),
         Some("unknown command: nope")
     );
     update(&mut state, key(KeyCode::Down));
-    assert!(state.message.is_none());
+    assert!(state.session.message.is_none());
 }
 
 #[test]
@@ -241,7 +249,7 @@ fn the_palette_refuses_what_the_role_may_not_do() {
     use ktriage::model::access::{Access, ResourceRule};
     let mut state = state(Some("team-a"), false);
     start(&mut state);
-    state.access = Some(Access {
+    state.session.access = Some(Access {
         namespace: "team-a".to_string(),
         rules: vec![ResourceRule {
             verbs: vec!["get".to_string(), "list".to_string(), "watch".to_string()],
@@ -257,8 +265,12 @@ fn the_palette_refuses_what_the_role_may_not_do() {
     let effects = update(&mut state, key(KeyCode::Enter));
     assert!(effects.is_empty(), "no reading starts: {effects:?}");
     assert_eq!(
-        state.message.as_ref().map(|(_, text)| text.as_str()),
+        state
+            .session
+            .message
+            .as_ref()
+            .map(|(_, text)| text.as_str()),
         Some("not allowed: get pods/log in team-a")
     );
-    assert_ne!(state.view, ktriage::app::state::View::Logs);
+    assert_ne!(state.navigation.view, ktriage::app::state::View::Logs);
 }

@@ -81,7 +81,7 @@ async fn program() -> (
             Keymap::default(),
             jiff::Timestamp::now(),
         );
-        state.namespace_hints = hints;
+        state.session.namespace_hints = hints;
         let mut painter = Painter::new();
         let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
         let _ = event_loop::run(

@@ -28,7 +28,7 @@ fn an_unchanged_screen_is_not_written_again() {
     let mut state = state(None, false);
     ktriage::app::start(&mut state);
     ktriage::app::update(&mut state, pods_reset(1, fixture_rows()));
-    state.size = (100, 30);
+    state.session.size = (100, 30);
     state.prepare();
     let mut screen = CountingScreen::default();
     let mut painter = Painter::new();

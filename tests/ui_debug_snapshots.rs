@@ -38,7 +38,7 @@ fn dialog(enforcement: Enforcement) -> AppState {
     update(&mut state, pods_reset(1, fixture_rows()));
     state.prepare();
     update(&mut state, char_key('d'));
-    let (namespace, pod) = match &state.debug {
+    let (namespace, pod) = match &state.debug.flow {
         Some(ktriage::app::debug::DebugFlow::Dialog(dialog)) => {
             (dialog.namespace.clone(), dialog.pod.clone())
         }
@@ -152,7 +152,7 @@ fn debug_error_read_only() {
 fn progress(states: &[ContainerProgress]) -> AppState {
     let mut state = dialog(Enforcement::None);
     update(&mut state, key(KeyCode::Enter));
-    let name = match &state.debug {
+    let name = match &state.debug.flow {
         Some(ktriage::app::debug::DebugFlow::Dialog(dialog)) => dialog.name.clone(),
         other => panic!("no dialog: {other:?}"),
     };

@@ -20,7 +20,7 @@ use support::{SIZES, char_key, key, now, render, state};
 fn snapshot(name: &str, build: impl Fn(&mut AppState)) {
     for (width, height) in SIZES {
         let mut state = opened(container_target());
-        state.size = (width, height);
+        state.session.size = (width, height);
         build(&mut state);
         let screen = render(&mut state, width, height);
         insta::assert_snapshot!(format!("{name}_{width}x{height}"), screen);
@@ -38,10 +38,10 @@ fn container_target() -> LogTarget {
 /// The pods view with the log view opened over it (view 1).
 fn opened(target: LogTarget) -> AppState {
     let mut state = state(Some("shop"), false);
-    state.logs = Some(LogView::new(1, target, 100_000));
-    state.log_serial = 1;
-    state.history.push(View::Pods);
-    state.view = View::Logs;
+    state.logs.view = Some(LogView::new(1, target, 100_000));
+    state.logs.serial = 1;
+    state.navigation.back.push(View::Pods);
+    state.navigation.view = View::Logs;
     state
 }
 
@@ -248,7 +248,7 @@ fn logs_of_a_workload_across_a_restart() {
             selector: "app=checkout".to_string(),
             title: "deployment/checkout".to_string(),
         });
-        state.size = (width, height);
+        state.session.size = (width, height);
         report(&mut state, 1, source(0, "checkout-6f7d9-abcde", "app"));
         report(&mut state, 1, source(1, "checkout-6f7d9-fghij", "app"));
         let mut lines = Vec::new();

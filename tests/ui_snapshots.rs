@@ -128,7 +128,7 @@ fn pods_forbidden() {
 fn pods_stale_while_reconnecting() {
     snapshot("pods_stale", || {
         let mut state = populated(None);
-        state.now = now()
+        state.session.now = now()
             .checked_add(jiff::SignedDuration::from_secs(12))
             .expect("time");
         update(
@@ -274,14 +274,14 @@ fn pod_detail_of_a_crash_loop() {
     snapshot("pod_detail", || {
         let mut state = populated(None);
         let pod = fixture_pods().remove(0);
-        state.detail = Some(DetailState {
+        state.detail.current = Some(DetailState {
             namespace: "argocd".into(),
             name: "my-pod".into(),
             detail: Some(Box::new(detail_of(&pod))),
             error: None,
             scroll: 0,
         });
-        state.view = View::PodDetail;
+        state.navigation.view = View::PodDetail;
         state
     });
 }
@@ -290,14 +290,14 @@ fn pod_detail_of_a_crash_loop() {
 fn pod_detail_loading_and_error() {
     snapshot("pod_detail_error", || {
         let mut state = populated(None);
-        state.detail = Some(DetailState {
+        state.detail.current = Some(DetailState {
             namespace: "shop".into(),
             name: "gone".into(),
             detail: None,
             error: Some(SafeText::from_untrusted("pods \"gone\" not found (404)")),
             scroll: 0,
         });
-        state.view = View::PodDetail;
+        state.navigation.view = View::PodDetail;
         state
     });
 }
@@ -317,7 +317,7 @@ fn yaml_view_with_search() {
             search: "main".into(),
             searching: false,
         });
-        state.view = View::Yaml;
+        state.navigation.view = View::Yaml;
         state
     });
 }

@@ -7,32 +7,34 @@ use crate::model::safe_text::SafeText;
 use crate::protocol::{ClusterEvent, Effect, WatchUpdate};
 
 pub(super) fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Effect> {
-    let now = state.now;
+    let now = state.session.now;
     macro_rules! watched {
         ($collection:ident, $generation:expr, $update:expr) => {{
-            if $generation != state.generation {
+            if $generation != state.session.generation {
                 return Vec::new();
             }
             match $update {
-                WatchUpdate::Reset(rows) => state.$collection.reset(rows, now),
-                WatchUpdate::Applied(row) => state.$collection.apply(row, now),
-                WatchUpdate::Deleted(key) => state.$collection.remove(&key),
-                WatchUpdate::Reconnecting(error) => state.$collection.reconnecting(error, now),
-                WatchUpdate::Forbidden(message) => state.$collection.forbidden(message),
+                WatchUpdate::Reset(rows) => state.lists.$collection.reset(rows, now),
+                WatchUpdate::Applied(row) => state.lists.$collection.apply(row, now),
+                WatchUpdate::Deleted(key) => state.lists.$collection.remove(&key),
+                WatchUpdate::Reconnecting(error) => {
+                    state.lists.$collection.reconnecting(error, now)
+                }
+                WatchUpdate::Forbidden(message) => state.lists.$collection.forbidden(message),
             }
         }};
     }
     match event {
         ClusterEvent::Pods { generation, update } => {
             // The detail view follows its pod: a change to it fetches it again.
-            let refetch = match (&update, &state.detail, state.view) {
+            let refetch = match (&update, &state.detail.current, state.navigation.view) {
                 (WatchUpdate::Applied(row), Some(detail), View::PodDetail) => {
                     row.namespace.as_str() == detail.namespace && row.name.as_str() == detail.name
                 }
                 _ => false,
             };
             watched!(pods, generation, update);
-            if let (true, Some(detail)) = (refetch, &state.detail) {
+            if let (true, Some(detail)) = (refetch, &state.detail.current) {
                 return vec![Effect::FetchPodDetail {
                     namespace: detail.namespace.clone(),
                     name: detail.name.clone(),
@@ -46,16 +48,16 @@ pub(super) fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Ef
             watched!(namespaces, generation, update);
             if forbidden {
                 // Without list rights, offer what is known: the context's namespace and hints.
-                let hints = state.namespace_hints.clone();
-                state.namespaces.reset(
+                let hints = state.session.namespace_hints.clone();
+                state.lists.namespaces.reset(
                     hints
                         .iter()
                         .map(|n| crate::model::listing::NamespaceRow::named(n))
                         .collect(),
                     now,
                 );
-                if let super::collection::Sync::Synced { .. } = state.namespaces.sync {
-                    state.namespaces.sync =
+                if let super::collection::Sync::Synced { .. } = state.lists.namespaces.sync {
+                    state.lists.namespaces.sync =
                         super::collection::Sync::Forbidden(SafeText::from_trusted_static(
                             "namespaces cannot be listed with this role; showing the ones known",
                         ));
@@ -64,21 +66,21 @@ pub(super) fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Ef
         }
         ClusterEvent::AccessReviewed { generation, result } => {
             // Without an answer every command stays offered; the API decides.
-            if let (true, Ok(access)) = (generation == state.generation, result) {
-                state.access = Some(access);
+            if let (true, Ok(access)) = (generation == state.session.generation, result) {
+                state.session.access = Some(access);
             }
         }
         ClusterEvent::Metrics { generation, result } => {
-            if generation == state.generation {
+            if generation == state.session.generation {
                 match result {
                     Ok(usage) => {
-                        state.metrics_available = Some(true);
-                        state.usage = usage
+                        state.metrics.available = Some(true);
+                        state.metrics.usage = usage
                             .into_iter()
                             .map(|(namespace, name, usage)| ((namespace, name), usage))
                             .collect();
                     }
-                    Err(_) => state.metrics_available = Some(false),
+                    Err(_) => state.metrics.available = Some(false),
                 }
             }
         }
@@ -89,6 +91,7 @@ pub(super) fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Ef
         } => {
             if let Some(detail) = state
                 .detail
+                .current
                 .as_mut()
                 .filter(|d| d.namespace == namespace && d.name == name)
             {

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::commands::by_name;
 use super::navigation::{mark_current_stale, step};
 use super::palette;
-use super::state::AppState;
+use super::state::{AppState, Overlay};
 use super::update::run_palette;
 use crate::protocol::Effect;
 
@@ -24,17 +24,17 @@ fn edit(text: &mut String, key: &KeyEvent) {
 
 pub(super) fn filter_key(state: &mut AppState, key: KeyEvent) {
     match key.code {
-        KeyCode::Enter => state.filtering = false,
+        KeyCode::Enter => state.overlay.close_filter(),
         KeyCode::Esc => {
-            state.filtering = false;
-            state.filter.clear();
+            state.overlay.close_filter();
+            state.navigation.filter.clear();
         }
         KeyCode::Up | KeyCode::Down => {
             let delta = if key.code == KeyCode::Up { -1 } else { 1 };
             step(state, delta);
             return;
         }
-        _ => edit(&mut state.filter, &key),
+        _ => edit(&mut state.navigation.filter, &key),
     }
     mark_current_stale(state);
 }
@@ -79,20 +79,20 @@ pub(super) fn yaml_next_match(state: &mut AppState, forward: bool) {
 }
 
 pub(super) fn palette_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    let Some(current) = state.palette.as_mut() else {
+    let Some(current) = state.overlay.palette_mut() else {
         return Vec::new();
     };
     match key.code {
-        KeyCode::Esc => state.palette = None,
+        KeyCode::Esc => state.overlay = Overlay::None,
         KeyCode::Up => current.selected = current.selected.saturating_sub(1),
         KeyCode::Down => current.selected += 1,
         KeyCode::Tab => {
             let suggestions = palette::suggestions(state);
             if let (Some(choice), Some(current)) = (
                 suggestions
-                    .get(state.palette.as_ref().map_or(0, |p| p.selected))
+                    .get(state.overlay.palette().map_or(0, |p| p.selected))
                     .cloned(),
-                state.palette.as_mut(),
+                state.overlay.palette_mut(),
             ) {
                 current.input = choice;
                 current.selected = 0;
@@ -101,11 +101,11 @@ pub(super) fn palette_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Enter => {
             let suggestions = palette::suggestions(state);
             let input = state
-                .palette
-                .as_ref()
+                .overlay
+                .palette()
                 .map(|p| p.input.trim().to_string())
                 .unwrap_or_default();
-            let selected = state.palette.as_ref().map_or(0, |p| p.selected);
+            let selected = state.overlay.palette().map_or(0, |p| p.selected);
             let chosen = if by_name(input.split_whitespace().next().unwrap_or_default()).is_some()
                 && (input.contains(' ') || suggestions.is_empty())
             {
@@ -113,7 +113,7 @@ pub(super) fn palette_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             } else {
                 suggestions.get(selected).cloned().unwrap_or(input)
             };
-            state.palette = None;
+            state.overlay = Overlay::None;
             return run_palette(state, &chosen);
         }
         _ => {

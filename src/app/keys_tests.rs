@@ -54,7 +54,7 @@ fn yaml(state: &mut AppState) {
         search: "image".into(),
         searching: false,
     });
-    state.view = View::Yaml;
+    state.navigation.view = View::Yaml;
 }
 
 fn scroll(state: &AppState) -> usize {
@@ -97,14 +97,14 @@ fn detail(state: &mut AppState) {
         "spec": {"containers": [{"name": "app"}, {"name": "proxy"}, {"name": "log"}]},
     }))
     .unwrap();
-    state.detail = Some(DetailState {
+    state.detail.current = Some(DetailState {
         namespace: "shop".into(),
         name: "web-1".into(),
         detail: Some(Box::new(PodDetail::from_pod(&pod, Ok(&[])))),
         error: None,
         scroll: 0,
     });
-    state.view = View::PodDetail;
+    state.navigation.view = View::PodDetail;
     assert_eq!(PodRow::from_pod(&pod).containers.len(), 3);
 }
 
@@ -120,7 +120,7 @@ fn container_keys_are_commands_that_can_be_rebound() {
     key(&mut state, KeyCode::Left, KeyModifiers::NONE);
     assert_eq!(selected(&state), 1);
     // Outside the detail view the container keys do nothing.
-    state.view = View::Pods;
+    state.navigation.view = View::Pods;
     key(&mut state, KeyCode::Right, KeyModifiers::NONE);
     assert_eq!(selected(&state), 1);
 }
@@ -130,10 +130,10 @@ fn ctrl_c_quits_from_a_prompt_but_q_is_typed() {
     let mut state = state(Keymap::default());
     char(&mut state, '/');
     char(&mut state, 'q');
-    assert!(!state.quit);
-    assert_eq!(state.filter, "q");
+    assert!(!state.session.quit);
+    assert_eq!(state.navigation.filter, "q");
     let effects = key(&mut state, KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert!(state.quit);
+    assert!(state.session.quit);
     assert_eq!(effects, vec![Effect::Quit]);
 }
 
@@ -141,7 +141,7 @@ fn ctrl_c_quits_from_a_prompt_but_q_is_typed() {
 fn ctrl_c_rebound_no_longer_quits() {
     let mut state = state(rebound("ctrl-c", "help"));
     let effects = key(&mut state, KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert!(!state.quit);
+    assert!(!state.session.quit);
     assert!(effects.is_empty());
-    assert!(state.help);
+    assert_eq!(state.overlay, super::state::Overlay::Help);
 }

@@ -11,27 +11,27 @@ use crate::protocol::logs::{LogEvent, LogTarget};
 
 /// Rows the log view has for lines (header, title and status take three).
 pub fn log_height(state: &AppState) -> usize {
-    usize::from(state.size.1.saturating_sub(3)).max(1)
+    usize::from(state.session.size.1.saturating_sub(3)).max(1)
 }
 
 /// Open the log view on `target`.
 pub fn open(state: &mut AppState, target: LogTarget) -> Vec<Effect> {
-    state.log_serial += 1;
-    let view = LogView::new(state.log_serial, target, state.log_capacity);
+    state.logs.serial += 1;
+    let view = LogView::new(state.logs.serial, target, state.logs.capacity);
     let request = view.request();
-    state.logs = Some(view);
-    if state.view != View::Logs {
-        state.history.push(state.view);
-        state.view = View::Logs;
+    state.logs.view = Some(view);
+    if state.navigation.view != View::Logs {
+        state.navigation.back.push(state.navigation.view);
+        state.navigation.view = View::Logs;
     }
     vec![Effect::ReadLogs(request)]
 }
 
 /// What `l` opens from the current view, if anything.
 pub fn target_here(state: &AppState) -> Option<LogTarget> {
-    match state.view {
+    match state.navigation.view {
         View::Pods => {
-            let row = state.pods.selected_row()?;
+            let row = state.lists.pods.selected_row()?;
             let namespace = row.namespace.as_str().to_string();
             let pod = row.name.as_str().to_string();
             Some(match row.containers.as_slice() {
@@ -44,7 +44,7 @@ pub fn target_here(state: &AppState) -> Option<LogTarget> {
             })
         }
         View::PodDetail => {
-            let detail = state.detail.as_ref()?;
+            let detail = state.detail.current.as_ref()?;
             let selected = super::debug::selected_container(state);
             let container = detail
                 .detail
@@ -63,7 +63,7 @@ pub fn target_here(state: &AppState) -> Option<LogTarget> {
             })
         }
         View::Workloads => {
-            let row = state.workloads.selected_row()?;
+            let row = state.lists.workloads.selected_row()?;
             Some(LogTarget::Selector {
                 namespace: row.namespace.as_str().to_string(),
                 selector: row.selector.clone(),
@@ -76,7 +76,7 @@ pub fn target_here(state: &AppState) -> Option<LogTarget> {
 
 /// A report of a reading: ignored unless it is the open view's.
 pub fn event(state: &mut AppState, view: u64, event: LogEvent) {
-    if let Some(logs) = state.logs.as_mut().filter(|l| l.id == view) {
+    if let Some(logs) = state.logs.view.as_mut().filter(|l| l.id == view) {
         logs.event(event);
     }
 }
@@ -84,7 +84,7 @@ pub fn event(state: &mut AppState, view: u64, event: LogEvent) {
 /// Keys typed into the search or filter prompt.
 pub fn prompt_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     let height = log_height(state);
-    let Some(logs) = state.logs.as_mut() else {
+    let Some(logs) = state.logs.view.as_mut() else {
         return Vec::new();
     };
     let Some(prompt) = logs.prompt.as_mut() else {
@@ -131,8 +131,8 @@ fn open_prompt(logs: &mut LogView, kind: PromptKind) {
 pub fn command(state: &mut AppState, command: CommandId) -> Option<Vec<Effect>> {
     let height = log_height(state);
     let page = height.saturating_sub(1).max(1) as isize;
-    let now = state.now;
-    let logs = state.logs.as_mut()?;
+    let now = state.session.now;
+    let logs = state.logs.view.as_mut()?;
     match command {
         CommandId::Up => logs.scroll(-1, height),
         CommandId::Down => logs.scroll(1, height),
@@ -187,9 +187,9 @@ pub fn command(state: &mut AppState, command: CommandId) -> Option<Vec<Effect>> 
 
 /// Read again with the view's new options.
 fn restart(state: &mut AppState) -> Vec<Effect> {
-    state.log_serial += 1;
-    let serial = state.log_serial;
-    match state.logs.as_mut() {
+    state.logs.serial += 1;
+    let serial = state.logs.serial;
+    match state.logs.view.as_mut() {
         Some(logs) => vec![Effect::ReadLogs(logs.restart(serial))],
         None => Vec::new(),
     }
@@ -197,8 +197,8 @@ fn restart(state: &mut AppState) -> Vec<Effect> {
 
 /// Leave the log view: stop reading and free its lines.
 pub fn close(state: &mut AppState) -> Vec<Effect> {
-    state.logs = None;
-    state.view = state.history.pop().unwrap_or(View::Pods);
+    state.logs.view = None;
+    state.navigation.view = state.navigation.back.pop().unwrap_or(View::Pods);
     super::navigation::mark_current_stale(state);
     vec![Effect::StopLogs]
 }

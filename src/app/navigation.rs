@@ -7,20 +7,20 @@ use crate::model::safe_text::SafeText;
 use crate::protocol::{Effect, ObjectKind};
 
 pub(super) fn restart_watches(state: &mut AppState) -> Vec<Effect> {
-    state.generation += 1;
-    let generation = state.generation;
-    state.pods.clear();
-    state.workloads.clear();
-    state.nodes.clear();
-    state.namespaces.clear();
-    state.usage.clear();
-    state.metrics_available = None;
-    state.access = None;
-    state.metrics_scope = None;
-    let namespace = state.target.namespace.clone();
+    state.session.generation += 1;
+    let generation = state.session.generation;
+    state.lists.pods.clear();
+    state.lists.workloads.clear();
+    state.lists.nodes.clear();
+    state.lists.namespaces.clear();
+    state.metrics.usage.clear();
+    state.metrics.available = None;
+    state.session.access = None;
+    state.metrics.scope = None;
+    let namespace = state.session.target.namespace.clone();
     let reviewed = namespace
         .clone()
-        .unwrap_or_else(|| state.target.home_namespace.clone());
+        .unwrap_or_else(|| state.session.target.home_namespace.clone());
     let mut effects = vec![
         Effect::ReviewAccess {
             generation,
@@ -29,8 +29,8 @@ pub(super) fn restart_watches(state: &mut AppState) -> Vec<Effect> {
         Effect::WatchPods {
             generation,
             namespace: namespace.clone(),
-            label_selector: state.pod_scope.label_selector.clone(),
-            node: state.pod_scope.node.clone(),
+            label_selector: state.lists.pod_scope.label_selector.clone(),
+            node: state.lists.pod_scope.node.clone(),
         },
         Effect::PollMetrics {
             generation,
@@ -39,13 +39,13 @@ pub(super) fn restart_watches(state: &mut AppState) -> Vec<Effect> {
         Effect::WatchNamespaces { generation },
     ];
     // Workloads and nodes are watched once their view has been opened.
-    if state.watching_workloads {
+    if state.lists.watching_workloads {
         effects.push(Effect::WatchWorkloads {
             generation,
             namespace,
         });
     }
-    if state.watching_nodes {
+    if state.lists.watching_nodes {
         effects.push(Effect::WatchNodes { generation });
     }
     effects
@@ -54,17 +54,17 @@ pub(super) fn restart_watches(state: &mut AppState) -> Vec<Effect> {
 /// Open a view, starting its watch the first time.
 pub(super) fn open_view(state: &mut AppState, view: View) -> Vec<Effect> {
     go_to(state, view, true);
-    let generation = state.generation;
+    let generation = state.session.generation;
     match view {
-        View::Workloads if !state.watching_workloads => {
-            state.watching_workloads = true;
+        View::Workloads if !state.lists.watching_workloads => {
+            state.lists.watching_workloads = true;
             vec![Effect::WatchWorkloads {
                 generation,
-                namespace: state.target.namespace.clone(),
+                namespace: state.session.target.namespace.clone(),
             }]
         }
-        View::Nodes if !state.watching_nodes => {
-            state.watching_nodes = true;
+        View::Nodes if !state.lists.watching_nodes => {
+            state.lists.watching_nodes = true;
             vec![Effect::WatchNodes { generation }]
         }
         _ => Vec::new(),
@@ -72,45 +72,45 @@ pub(super) fn open_view(state: &mut AppState, view: View) -> Vec<Effect> {
 }
 
 pub(super) fn mark_current_stale(state: &mut AppState) {
-    match state.view {
-        View::Pods => state.pods.mark_stale(),
-        View::Workloads => state.workloads.mark_stale(),
-        View::Namespaces => state.namespaces.mark_stale(),
-        View::Nodes => state.nodes.mark_stale(),
-        View::Contexts => state.contexts.mark_stale(),
+    match state.navigation.view {
+        View::Pods => state.lists.pods.mark_stale(),
+        View::Workloads => state.lists.workloads.mark_stale(),
+        View::Namespaces => state.lists.namespaces.mark_stale(),
+        View::Nodes => state.lists.nodes.mark_stale(),
+        View::Contexts => state.lists.contexts.mark_stale(),
         View::PodDetail | View::Yaml | View::Logs => {}
     }
 }
 
 pub(super) fn switch_namespace(state: &mut AppState, namespace: Option<String>) -> Vec<Effect> {
     if let Some(name) = &namespace
-        && !state.namespace_hints.contains(name)
+        && !state.session.namespace_hints.contains(name)
     {
-        state.namespace_hints.push(name.clone());
+        state.session.namespace_hints.push(name.clone());
     }
-    state.target.namespace = namespace;
-    state.pod_scope = PodScope::default();
-    state.filter.clear();
+    state.session.target.namespace = namespace;
+    state.lists.pod_scope = PodScope::default();
+    state.navigation.filter.clear();
     go_to(state, View::Pods, false);
     restart_watches(state)
 }
 
 pub(super) fn switch_context(state: &mut AppState, name: &str) -> Vec<Effect> {
-    if state.contexts.get(name).is_none() {
+    if state.lists.contexts.get(name).is_none() {
         info(state, Level::Warning, &format!("no context named {name}"));
         return Vec::new();
     }
-    state.target.context = SafeText::from_untrusted(name);
-    state.filter.clear();
-    state.pod_scope = PodScope::default();
-    state.history.clear();
-    state.logs = None;
-    state.view = View::Pods;
-    state.generation += 1;
-    state.pods.clear();
-    state.namespaces.clear();
-    state.workloads.clear();
-    state.nodes.clear();
+    state.session.target.context = SafeText::from_untrusted(name);
+    state.navigation.filter.clear();
+    state.lists.pod_scope = PodScope::default();
+    state.navigation.back.clear();
+    state.logs.view = None;
+    state.navigation.view = View::Pods;
+    state.session.generation += 1;
+    state.lists.pods.clear();
+    state.lists.namespaces.clear();
+    state.lists.workloads.clear();
+    state.lists.nodes.clear();
     vec![Effect::SwitchContext {
         name: name.to_string(),
     }]
@@ -122,32 +122,32 @@ pub fn context_switched(
     target: super::state::Target,
     hints: Vec<String>,
 ) -> Vec<Effect> {
-    state.target = target;
-    state.namespace_hints = hints;
+    state.session.target = target;
+    state.session.namespace_hints = hints;
     restart_watches(state)
 }
 
 pub(super) fn go_to(state: &mut AppState, view: View, remember: bool) {
-    if state.view != view {
+    if state.navigation.view != view {
         if remember {
-            state.history.push(state.view);
+            state.navigation.back.push(state.navigation.view);
         }
-        state.view = view;
-        state.filter.clear();
-        state.filtering = false;
+        state.navigation.view = view;
+        state.navigation.filter.clear();
+        state.overlay.close_filter();
         mark_current_stale(state);
     }
 }
 
 pub(super) fn step(state: &mut AppState, delta: isize) {
-    match state.view {
-        View::Pods => state.pods.step(delta),
-        View::Workloads => state.workloads.step(delta),
-        View::Namespaces => state.namespaces.step(delta),
-        View::Nodes => state.nodes.step(delta),
-        View::Contexts => state.contexts.step(delta),
+    match state.navigation.view {
+        View::Pods => state.lists.pods.step(delta),
+        View::Workloads => state.lists.workloads.step(delta),
+        View::Namespaces => state.lists.namespaces.step(delta),
+        View::Nodes => state.lists.nodes.step(delta),
+        View::Contexts => state.lists.contexts.step(delta),
         View::PodDetail => {
-            if let Some(detail) = state.detail.as_mut() {
+            if let Some(detail) = state.detail.current.as_mut() {
                 detail.scroll = (detail.scroll as isize + delta).max(0) as usize;
             }
         }
@@ -162,30 +162,30 @@ pub(super) fn step(state: &mut AppState, delta: isize) {
 }
 
 pub(super) fn back(state: &mut AppState) {
-    if !state.filter.is_empty() {
-        state.filter.clear();
+    if !state.navigation.filter.is_empty() {
+        state.navigation.filter.clear();
         mark_current_stale(state);
         return;
     }
-    if let Some(previous) = state.history.pop() {
-        state.view = previous;
+    if let Some(previous) = state.navigation.back.pop() {
+        state.navigation.view = previous;
         mark_current_stale(state);
-    } else if state.pod_scope != PodScope::default() && state.view == View::Pods {
-        state.pod_scope = PodScope::default();
+    } else if state.lists.pod_scope != PodScope::default() && state.navigation.view == View::Pods {
+        state.lists.pod_scope = PodScope::default();
     }
 }
 
 pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
-    match state.view {
+    match state.navigation.view {
         View::Pods => {
-            let Some(row) = state.pods.selected_row() else {
+            let Some(row) = state.lists.pods.selected_row() else {
                 return Vec::new();
             };
             let (namespace, name) = (
                 row.namespace.as_str().to_string(),
                 row.name.as_str().to_string(),
             );
-            state.detail = Some(DetailState {
+            state.detail.current = Some(DetailState {
                 namespace: namespace.clone(),
                 name: name.clone(),
                 detail: None,
@@ -196,10 +196,10 @@ pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
             vec![Effect::FetchPodDetail { namespace, name }]
         }
         View::Workloads => {
-            let Some(row) = state.workloads.selected_row().cloned() else {
+            let Some(row) = state.lists.workloads.selected_row().cloned() else {
                 return Vec::new();
             };
-            state.pod_scope = PodScope {
+            state.lists.pod_scope = PodScope {
                 label_selector: Some(row.selector.clone()),
                 node: None,
                 title: Some(format!(
@@ -208,35 +208,35 @@ pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
                     row.name.as_str()
                 )),
             };
-            state.target.namespace = Some(row.namespace.as_str().to_string());
+            state.session.target.namespace = Some(row.namespace.as_str().to_string());
             go_to(state, View::Pods, true);
             restart_watches(state)
         }
         View::Namespaces => {
-            let Some(row) = state.namespaces.selected_row() else {
+            let Some(row) = state.lists.namespaces.selected_row() else {
                 return Vec::new();
             };
             let namespace = row.name.as_str().to_string();
             switch_namespace(state, Some(namespace))
         }
         View::Contexts => {
-            let Some(row) = state.contexts.selected_row() else {
+            let Some(row) = state.lists.contexts.selected_row() else {
                 return Vec::new();
             };
             let name = row.name.as_str().to_string();
             switch_context(state, &name)
         }
         View::Nodes => {
-            let Some(row) = state.nodes.selected_row() else {
+            let Some(row) = state.lists.nodes.selected_row() else {
                 return Vec::new();
             };
             let node = row.name.as_str().to_string();
-            state.pod_scope = PodScope {
+            state.lists.pod_scope = PodScope {
                 label_selector: None,
                 node: Some(node.clone()),
                 title: Some(format!("node/{node}")),
             };
-            state.target.namespace = None;
+            state.session.target.namespace = None;
             go_to(state, View::Pods, true);
             restart_watches(state)
         }
@@ -245,8 +245,8 @@ pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub(super) fn open_yaml(state: &mut AppState) -> Vec<Effect> {
-    let (kind, namespace, name) = match state.view {
-        View::Pods => match state.pods.selected_row() {
+    let (kind, namespace, name) = match state.navigation.view {
+        View::Pods => match state.lists.pods.selected_row() {
             Some(row) => (
                 ObjectKind::Pod,
                 Some(row.namespace.as_str().to_string()),
@@ -254,7 +254,7 @@ pub(super) fn open_yaml(state: &mut AppState) -> Vec<Effect> {
             ),
             None => return Vec::new(),
         },
-        View::PodDetail => match &state.detail {
+        View::PodDetail => match &state.detail.current {
             Some(detail) => (
                 ObjectKind::Pod,
                 Some(detail.namespace.clone()),
@@ -262,7 +262,7 @@ pub(super) fn open_yaml(state: &mut AppState) -> Vec<Effect> {
             ),
             None => return Vec::new(),
         },
-        View::Workloads => match state.workloads.selected_row() {
+        View::Workloads => match state.lists.workloads.selected_row() {
             Some(row) => (
                 ObjectKind::Workload(row.kind),
                 Some(row.namespace.as_str().to_string()),
@@ -270,11 +270,11 @@ pub(super) fn open_yaml(state: &mut AppState) -> Vec<Effect> {
             ),
             None => return Vec::new(),
         },
-        View::Nodes => match state.nodes.selected_row() {
+        View::Nodes => match state.lists.nodes.selected_row() {
             Some(row) => (ObjectKind::Node, None, row.name.as_str().to_string()),
             None => return Vec::new(),
         },
-        View::Namespaces => match state.namespaces.selected_row() {
+        View::Namespaces => match state.lists.namespaces.selected_row() {
             Some(row) => (ObjectKind::Namespace, None, row.name.as_str().to_string()),
             None => return Vec::new(),
         },

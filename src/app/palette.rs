@@ -13,19 +13,20 @@ pub const SHOWN: usize = 8;
 /// Completions for the palette's current input, best first.
 pub fn suggestions(state: &AppState) -> Vec<String> {
     let input = state
-        .palette
-        .as_ref()
+        .overlay
+        .palette()
         .map(|p| p.input.as_str())
         .unwrap_or_default();
     let matcher = SkimMatcherV2::default();
     let (prefix, query, candidates): (&str, &str, Vec<String>) = match input.split_once(' ') {
         Some(("ns" | "namespace", rest)) => {
             let mut names: Vec<String> = state
+                .lists
                 .namespaces
                 .window(0, usize::MAX)
                 .map(|n| n.name.as_str().to_string())
                 .collect();
-            for hint in &state.namespace_hints {
+            for hint in &state.session.namespace_hints {
                 if !names.contains(hint) {
                     names.push(hint.clone());
                 }
@@ -36,6 +37,7 @@ pub fn suggestions(state: &AppState) -> Vec<String> {
             "ctx ",
             rest,
             state
+                .lists
                 .contexts
                 .window(0, usize::MAX)
                 .map(|c| c.name.as_str().to_string())
@@ -46,7 +48,7 @@ pub fn suggestions(state: &AppState) -> Vec<String> {
             input,
             COMMANDS
                 .iter()
-                .filter(|c| c.acts_in(state.view))
+                .filter(|c| c.acts_in(state.navigation.view))
                 .map(|c| c.name.to_string())
                 .collect(),
         ),

@@ -82,56 +82,137 @@ pub enum Level {
     Error,
 }
 
+/// Where the program is pointed and what it knows of the session: the
+/// target, the user's rights, the clock, the screen, the status message.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct Session {
     pub target: Target,
-    pub contexts: Collection<ContextRow>,
-    pub pods: Collection<PodRow>,
-    pub usage: std::collections::HashMap<(String, String), Usage>,
-    /// `None` until the metrics API answers once; `Some(false)` when it cannot.
-    pub metrics_available: Option<bool>,
     /// The rules that apply in the current namespace, once reviewed.
     pub access: Option<crate::model::access::Access>,
-    /// The namespaces metrics are read for, when narrowed to the screen.
-    pub metrics_scope: Option<Vec<String>>,
-    pub workloads: Collection<WorkloadRow>,
-    pub namespaces: Collection<NamespaceRow>,
     /// Namespaces known without listing: the context's, other contexts', typed ones.
     pub namespace_hints: Vec<String>,
+    pub keymap: Keymap,
+    /// Numbers the watches: reports of a replaced watch are ignored.
+    pub generation: u64,
+    /// Numbers one-off reads, so a reply finds the view that asked for it.
+    pub request_serial: crate::protocol::RequestId,
+    pub now: Timestamp,
+    pub size: (u16, u16),
+    pub message: Option<(Level, SafeText)>,
+    pub quit: bool,
+}
+
+/// The watched lists.
+#[derive(Debug, Clone, Default)]
+pub struct Lists {
+    pub contexts: Collection<ContextRow>,
+    pub pods: Collection<PodRow>,
+    pub workloads: Collection<WorkloadRow>,
+    pub namespaces: Collection<NamespaceRow>,
     pub nodes: Collection<NodeRow>,
     /// Workloads and nodes are watched once their view is first opened.
     pub watching_workloads: bool,
     pub watching_nodes: bool,
     pub pod_scope: PodScope,
+}
+
+/// Which view is on screen, the way back, and the list filter.
+#[derive(Debug, Clone)]
+pub struct Navigation {
     pub view: View,
-    pub history: Vec<View>,
-    pub detail: Option<DetailState>,
-    pub yaml: Option<YamlState>,
+    /// The views to go back to, newest last.
+    pub back: Vec<View>,
     pub filter: String,
-    pub filtering: bool,
-    pub palette: Option<Palette>,
-    pub help: bool,
-    pub message: Option<(Level, SafeText)>,
-    pub now: Timestamp,
-    pub size: (u16, u16),
-    pub keymap: Keymap,
-    pub generation: u64,
-    pub quit: bool,
-    /// The log view, while it is open.
-    pub logs: Option<super::logs::LogView>,
-    /// Numbers each log reading.
-    pub log_serial: u64,
-    /// Lines a log view keeps.
-    pub log_capacity: usize,
-    /// The debug dialog, a new debug container's progress or the exec dialog.
-    pub debug: Option<super::debug::DebugFlow>,
-    pub debug_defaults: super::debug::DebugDefaults,
-    /// Debug dialogs opened, so each generated container name differs.
-    pub debug_serial: u64,
+}
+
+/// What covers the view and takes the keys, if anything.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+    Palette(Palette),
+    /// The list filter's prompt is open.
+    Filter,
+}
+
+impl Overlay {
+    pub fn palette(&self) -> Option<&Palette> {
+        match self {
+            Overlay::Palette(palette) => Some(palette),
+            _ => None,
+        }
+    }
+
+    pub fn palette_mut(&mut self) -> Option<&mut Palette> {
+        match self {
+            Overlay::Palette(palette) => Some(palette),
+            _ => None,
+        }
+    }
+
+    /// Close the filter's prompt, if it is open.
+    pub fn close_filter(&mut self) {
+        if *self == Overlay::Filter {
+            *self = Overlay::None;
+        }
+    }
+}
+
+/// Pod metrics as last read.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    pub usage: std::collections::HashMap<(String, String), Usage>,
+    /// `None` until the metrics API answers once; `Some(false)` when it cannot.
+    pub available: Option<bool>,
+    /// The namespaces metrics are read for, when narrowed to the screen.
+    pub scope: Option<Vec<String>>,
+}
+
+/// The pod detail view.
+#[derive(Debug, Clone, Default)]
+pub struct Detail {
+    /// The pod shown, while the view is open.
+    pub current: Option<DetailState>,
     /// The container selected in the detail view: namespace, pod, index.
-    pub detail_container: Option<(String, String, usize)>,
-    /// Numbers one-off reads, so a reply finds the view that asked for it.
-    pub request_serial: crate::protocol::RequestId,
+    pub container: Option<(String, String, usize)>,
+}
+
+/// The log view.
+#[derive(Debug, Clone)]
+pub struct Logs {
+    /// The view, while it is open.
+    pub view: Option<super::logs::LogView>,
+    /// Numbers each log reading.
+    pub serial: u64,
+    /// Lines a log view keeps.
+    pub capacity: usize,
+}
+
+/// Debug containers, attach and exec.
+#[derive(Debug, Clone, Default)]
+pub struct Debugging {
+    /// The debug dialog, a new debug container's progress or the exec dialog.
+    pub flow: Option<super::debug::DebugFlow>,
+    pub defaults: super::debug::DebugDefaults,
+    /// Debug dialogs opened, so each generated container name differs.
+    pub serial: u64,
+}
+
+/// Everything the screen shows, in slices: each slice is changed by its own
+/// update module (`navigation`, `overlay`, `lists`, `metrics`, `detail`,
+/// `yaml`, `logs`, `debug`).
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub session: Session,
+    pub lists: Lists,
+    pub navigation: Navigation,
+    pub overlay: Overlay,
+    pub metrics: Metrics,
+    pub detail: Detail,
+    pub yaml: Option<YamlState>,
+    pub logs: Logs,
+    pub debug: Debugging,
 }
 
 impl AppState {
@@ -146,79 +227,80 @@ impl AppState {
         context_rows.reindex("");
         let hints = vec![target.home_namespace.clone()];
         AppState {
-            target,
-            contexts: context_rows,
-            pods: Collection::default(),
-            usage: Default::default(),
-            metrics_available: None,
-            access: None,
-            metrics_scope: None,
-            workloads: Collection::default(),
-            namespaces: Collection::default(),
-            namespace_hints: hints,
-            nodes: Collection::default(),
-            watching_workloads: false,
-            watching_nodes: false,
-            pod_scope: PodScope::default(),
-            view: View::Pods,
-            history: Vec::new(),
-            detail: None,
+            session: Session {
+                target,
+                access: None,
+                namespace_hints: hints,
+                keymap,
+                generation: 0,
+                request_serial: 0,
+                now,
+                size: (80, 24),
+                message: None,
+                quit: false,
+            },
+            lists: Lists {
+                contexts: context_rows,
+                ..Lists::default()
+            },
+            navigation: Navigation {
+                view: View::Pods,
+                back: Vec::new(),
+                filter: String::new(),
+            },
+            overlay: Overlay::None,
+            metrics: Metrics::default(),
+            detail: Detail::default(),
             yaml: None,
-            filter: String::new(),
-            filtering: false,
-            palette: None,
-            help: false,
-            message: None,
-            now,
-            size: (80, 24),
-            keymap,
-            generation: 0,
-            quit: false,
-            logs: None,
-            log_serial: 0,
-            log_capacity: super::logs::DEFAULT_CAPACITY,
-            debug: None,
-            debug_defaults: Default::default(),
-            debug_serial: 0,
-            detail_container: None,
-            request_serial: 0,
+            logs: Logs {
+                view: None,
+                serial: 0,
+                capacity: super::logs::DEFAULT_CAPACITY,
+            },
+            debug: Debugging::default(),
         }
     }
 
     /// A new request id.
     pub fn next_request(&mut self) -> crate::protocol::RequestId {
-        self.request_serial += 1;
-        self.request_serial
+        self.session.request_serial += 1;
+        self.session.request_serial
     }
 
     /// Rebuild the visible order of every list that changed (call before drawing).
     pub fn prepare(&mut self) {
-        let filter = self.filter.clone();
+        let filter = self.navigation.filter.clone();
         let filter_for =
             |view: View, current: View| if view == current { filter.as_str() } else { "" };
-        let view = self.view;
-        if self.pods.is_stale() {
-            self.pods.reindex(filter_for(View::Pods, view));
+        let view = self.navigation.view;
+        if self.lists.pods.is_stale() {
+            self.lists.pods.reindex(filter_for(View::Pods, view));
         }
-        if self.workloads.is_stale() {
-            self.workloads.reindex(filter_for(View::Workloads, view));
+        if self.lists.workloads.is_stale() {
+            self.lists
+                .workloads
+                .reindex(filter_for(View::Workloads, view));
         }
-        if self.namespaces.is_stale() {
-            self.namespaces.reindex(filter_for(View::Namespaces, view));
+        if self.lists.namespaces.is_stale() {
+            self.lists
+                .namespaces
+                .reindex(filter_for(View::Namespaces, view));
         }
-        if self.nodes.is_stale() {
-            self.nodes.reindex(filter_for(View::Nodes, view));
+        if self.lists.nodes.is_stale() {
+            self.lists.nodes.reindex(filter_for(View::Nodes, view));
         }
-        if self.contexts.is_stale() {
-            self.contexts.reindex(filter_for(View::Contexts, view));
+        if self.lists.contexts.is_stale() {
+            self.lists
+                .contexts
+                .reindex(filter_for(View::Contexts, view));
         }
         let height = self.table_height();
-        match self.view {
-            View::Pods => self.pods.scroll_into_view(height),
-            View::Workloads => self.workloads.scroll_into_view(height),
-            View::Namespaces => self.namespaces.scroll_into_view(height),
-            View::Nodes => self.nodes.scroll_into_view(height),
-            View::Contexts => self.contexts.scroll_into_view(height),
+        match self.navigation.view {
+            View::Pods => self.lists.pods.scroll_into_view(height),
+            View::Workloads => self.lists.workloads.scroll_into_view(height),
+            View::Namespaces => self.lists.namespaces.scroll_into_view(height),
+            View::Nodes => self.lists.nodes.scroll_into_view(height),
+            View::Contexts => self.lists.contexts.scroll_into_view(height),
             View::PodDetail | View::Yaml | View::Logs => {}
         }
     }
@@ -226,12 +308,12 @@ impl AppState {
     /// Rows of table the body has room for: the screen less header (2),
     /// table header (1), status line (1) and the table's border (2).
     pub fn table_height(&self) -> usize {
-        usize::from(self.size.1.saturating_sub(6)).max(1)
+        usize::from(self.session.size.1.saturating_sub(6)).max(1)
     }
 
     /// Whether a command's needs are met: `Err` names what is missing.
     pub fn permitted(&self, command: &super::commands::Command) -> Result<(), String> {
-        let Some(access) = &self.access else {
+        let Some(access) = &self.session.access else {
             return Ok(());
         };
         for need in command.needs {
@@ -247,7 +329,7 @@ impl AppState {
 
     /// Whether pods from several namespaces are shown (adds the NAMESPACE column).
     pub fn across_namespaces(&self) -> bool {
-        self.target.namespace.is_none()
+        self.session.target.namespace.is_none()
     }
 }
 

@@ -11,7 +11,7 @@ use super::navigation::step;
 use super::navigation::{
     back, go_to, open, open_view, open_yaml, restart_watches, switch_context, switch_namespace,
 };
-use super::state::{AppState, Level, NODE_COLUMNS, POD_COLUMNS, View, WORKLOAD_COLUMNS};
+use super::state::{AppState, Level, NODE_COLUMNS, Overlay, POD_COLUMNS, View, WORKLOAD_COLUMNS};
 use crate::model::safe_text::SafeText;
 use crate::protocol::Effect;
 
@@ -33,11 +33,12 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
 /// Called once per batch of messages, not per message: at 50,000 pods it
 /// rebuilds the view, which a burst of watch events should pay for once.
 pub fn metrics_scope(state: &mut AppState) -> Option<Effect> {
-    let wanted = if state.across_namespaces() && state.pods.len() > LARGE_CLUSTER {
+    let wanted = if state.across_namespaces() && state.lists.pods.len() > LARGE_CLUSTER {
         state.prepare();
         let mut namespaces: Vec<String> = state
+            .lists
             .pods
-            .window(state.pods.offset, state.table_height())
+            .window(state.lists.pods.offset, state.table_height())
             .map(|row| row.namespace.as_str().to_string())
             .collect();
         namespaces.sort_unstable();
@@ -46,10 +47,10 @@ pub fn metrics_scope(state: &mut AppState) -> Option<Effect> {
     } else {
         None
     };
-    if wanted == state.metrics_scope {
+    if wanted == state.metrics.scope {
         return None;
     }
-    state.metrics_scope = wanted.clone();
+    state.metrics.scope = wanted.clone();
     Some(Effect::MetricsScope { namespaces: wanted })
 }
 
@@ -58,11 +59,11 @@ fn dispatch(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) if key.kind != KeyEventKind::Release => key_pressed(state, key),
         Msg::Key(_) => Vec::new(),
         Msg::Resize(width, height) => {
-            state.size = (width, height);
+            state.session.size = (width, height);
             Vec::new()
         }
         Msg::Tick(now) => {
-            state.now = now;
+            state.session.now = now;
             Vec::new()
         }
         Msg::Cluster(event) => cluster_event(state, event),
@@ -70,7 +71,7 @@ fn dispatch(state: &mut AppState, msg: Msg) -> Vec<Effect> {
 }
 
 pub(super) fn info(state: &mut AppState, level: Level, text: &str) {
-    state.message = Some((level, SafeText::from_untrusted(text)));
+    state.session.message = Some((level, SafeText::from_untrusted(text)));
 }
 
 /// Whether a key types text into an open prompt (a printable character
@@ -86,40 +87,42 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     // Keys act on what is shown: fold in any pending filter or sort first.
     state.prepare();
     // A message is read by the next key: it goes, unless the key says more.
-    state.message = None;
-    let bound = state.keymap.lookup(&key).map(commands::command);
+    state.session.message = None;
+    let bound = state.session.keymap.lookup(&key).map(commands::command);
     // A command that acts even in prompts (quit on Ctrl-c) comes first,
     // through a key that cannot be typed.
     if let Some(command) = bound.filter(|c| c.scope.includes(Scope::PROMPTS) && !types_text(&key)) {
         return run_command(state, command.id);
     }
-    if state.help {
-        state.help = false;
+    if state.overlay == Overlay::Help {
+        state.overlay = Overlay::None;
         return Vec::new();
     }
-    if state.palette.is_some() {
+    if state.overlay.palette().is_some() {
         return super::input::palette_key(state, key);
     }
-    if state.debug.is_some() {
+    if state.debug.flow.is_some() {
         return super::debug::key(state, key);
     }
-    if state.filtering {
+    if state.overlay == Overlay::Filter {
         super::input::filter_key(state, key);
         return Vec::new();
     }
-    if state.view == View::Yaml && state.yaml.as_ref().is_some_and(|y| y.searching) {
+    if state.navigation.view == View::Yaml && state.yaml.as_ref().is_some_and(|y| y.searching) {
         super::input::yaml_search_key(state, key);
         return Vec::new();
     }
-    if state.view == View::Logs && state.logs.as_ref().is_some_and(|l| l.prompt.is_some()) {
+    if state.navigation.view == View::Logs
+        && state.logs.view.as_ref().is_some_and(|l| l.prompt.is_some())
+    {
         return super::logs_update::prompt_key(state, key);
     }
     // A command acts only in the views its scope names.
-    let Some(command) = bound.filter(|c| c.acts_in(state.view)) else {
+    let Some(command) = bound.filter(|c| c.acts_in(state.navigation.view)) else {
         return Vec::new();
     };
     match state.permitted(command) {
-        Ok(()) if state.view == View::Logs => logs_command(state, command.id),
+        Ok(()) if state.navigation.view == View::Logs => logs_command(state, command.id),
         Ok(()) => run_command(state, command.id),
         Err(missing) => {
             info(state, Level::Warning, &format!("not allowed: {missing}"));
@@ -171,10 +174,11 @@ pub fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
         (CommandId::Logs, Some(selector)) => {
             // `logs app=web,tier!=cache`: every pod the selector matches.
             let namespace = state
+                .session
                 .target
                 .namespace
                 .clone()
-                .unwrap_or_else(|| state.target.home_namespace.clone());
+                .unwrap_or_else(|| state.session.target.home_namespace.clone());
             let target = crate::protocol::logs::LogTarget::Selector {
                 namespace,
                 selector: selector.to_string(),
@@ -198,15 +202,19 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
         CommandId::Open => return open(state),
         CommandId::Back => back(state),
         CommandId::Filter => {
-            if !matches!(state.view, View::PodDetail | View::Yaml) {
-                state.filtering = true;
-            } else if let Some(yaml) = state.yaml.as_mut().filter(|_| state.view == View::Yaml) {
+            if !matches!(state.navigation.view, View::PodDetail | View::Yaml) {
+                state.overlay = Overlay::Filter;
+            } else if let Some(yaml) = state
+                .yaml
+                .as_mut()
+                .filter(|_| state.navigation.view == View::Yaml)
+            {
                 yaml.searching = true;
                 yaml.search.clear();
             }
         }
-        CommandId::Palette => state.palette = Some(Default::default()),
-        CommandId::Help => state.help = true,
+        CommandId::Palette => state.overlay = Overlay::Palette(Default::default()),
+        CommandId::Help => state.overlay = Overlay::Help,
         CommandId::Yaml => return open_yaml(state),
         CommandId::Logs => {
             return match super::logs_update::target_here(state) {
@@ -215,12 +223,12 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
             };
         }
         CommandId::NextContainer | CommandId::PreviousContainer => {
-            if state.view == View::PodDetail {
+            if state.navigation.view == View::PodDetail {
                 super::debug::select_container(state, command == CommandId::NextContainer);
             }
         }
         CommandId::NextMatch | CommandId::PreviousMatch => {
-            if state.view == View::Yaml {
+            if state.navigation.view == View::Yaml {
                 super::input::yaml_next_match(state, command == CommandId::NextMatch);
             }
         }
@@ -234,41 +242,41 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
         | CommandId::LogSave
         | CommandId::LogFilter
         | CommandId::LogFilterOut => {}
-        CommandId::SortNext => match state.view {
-            View::Pods => state.pods.cycle_sort(POD_COLUMNS.len()),
-            View::Workloads => state.workloads.cycle_sort(WORKLOAD_COLUMNS.len()),
-            View::Nodes => state.nodes.cycle_sort(NODE_COLUMNS.len()),
-            View::Namespaces => state.namespaces.cycle_sort(3),
-            View::Contexts => state.contexts.cycle_sort(4),
+        CommandId::SortNext => match state.navigation.view {
+            View::Pods => state.lists.pods.cycle_sort(POD_COLUMNS.len()),
+            View::Workloads => state.lists.workloads.cycle_sort(WORKLOAD_COLUMNS.len()),
+            View::Nodes => state.lists.nodes.cycle_sort(NODE_COLUMNS.len()),
+            View::Namespaces => state.lists.namespaces.cycle_sort(3),
+            View::Contexts => state.lists.contexts.cycle_sort(4),
             _ => {}
         },
-        CommandId::SortReverse => match state.view {
-            View::Pods => state.pods.reverse_sort(),
-            View::Workloads => state.workloads.reverse_sort(),
-            View::Nodes => state.nodes.reverse_sort(),
-            View::Namespaces => state.namespaces.reverse_sort(),
-            View::Contexts => state.contexts.reverse_sort(),
+        CommandId::SortReverse => match state.navigation.view {
+            View::Pods => state.lists.pods.reverse_sort(),
+            View::Workloads => state.lists.workloads.reverse_sort(),
+            View::Nodes => state.lists.nodes.reverse_sort(),
+            View::Namespaces => state.lists.namespaces.reverse_sort(),
+            View::Contexts => state.lists.contexts.reverse_sort(),
             _ => {}
         },
         CommandId::Pods => go_to(state, View::Pods, true),
         CommandId::Workloads => return open_view(state, View::Workloads),
         CommandId::Namespaces => {
             go_to(state, View::Namespaces, true);
-            if let Some(current) = state.target.namespace.clone() {
-                state.namespaces.select(&current);
+            if let Some(current) = state.session.target.namespace.clone() {
+                state.lists.namespaces.select(&current);
             }
         }
         CommandId::Contexts => {
             go_to(state, View::Contexts, true);
-            let current = state.target.context.as_str().to_string();
-            state.contexts.select(&current);
+            let current = state.session.target.context.as_str().to_string();
+            state.lists.contexts.select(&current);
         }
         CommandId::Nodes => return open_view(state, View::Nodes),
         CommandId::AllNamespaces => return switch_namespace(state, None),
         CommandId::Debug => return super::debug::open_dialog(state),
         CommandId::Exec => return super::debug::open_exec(state),
         CommandId::Quit => {
-            state.quit = true;
+            state.session.quit = true;
             return vec![Effect::Quit];
         }
     }

@@ -136,7 +136,7 @@ async fn apply<D: Screen, S: ContextSwitcher>(
                         runner.replace_client(client);
                         next.extend(context_switched(state, target, hints));
                     }
-                    Err(error) => state.message = Some((Level::Error, error)),
+                    Err(error) => state.session.message = Some((Level::Error, error)),
                 },
                 Effect::Debug(DebugEffect::Session(request)) => {
                     let session =
@@ -201,15 +201,18 @@ where
     let mut synced_logged = false;
     loop {
         if dirty && last_frame.elapsed() >= FRAME_INTERVAL {
-            state.size = screen.size();
+            state.session.size = screen.size();
             state.prepare();
             painter.paint(screen, state, theme)?;
             if !synced_logged
-                && matches!(state.pods.sync, crate::app::collection::Sync::Synced { .. })
+                && matches!(
+                    state.lists.pods.sync,
+                    crate::app::collection::Sync::Synced { .. }
+                )
             {
                 synced_logged = true;
                 tracing::info!(
-                    pods = state.pods.len(),
+                    pods = state.lists.pods.len(),
                     elapsed_ms = started.elapsed().as_millis() as u64,
                     "first full pods frame drawn"
                 );
@@ -256,7 +259,7 @@ where
             effects,
         )
         .await
-            || state.quit
+            || state.session.quit
         {
             return Ok(Exit::Quit);
         }

@@ -167,12 +167,12 @@ pub async fn run(options: Options) -> Result<(), RunError> {
         Some(recent_images.clone()),
     );
     let mut state = AppState::new(target, contexts, keymap, jiff::Timestamp::now());
-    state.namespace_hints = hints;
-    state.debug_defaults = crate::app::debug::DebugDefaults {
+    state.session.namespace_hints = hints;
+    state.debug.defaults = crate::app::debug::DebugDefaults {
         image: config.debug.image.clone(),
         recent: crate::cluster::debug::read_recent_images(&recent_images),
     };
-    state.log_capacity = config.log_capacity();
+    state.logs.capacity = config.log_capacity();
     let events = terminal::console::EventsSwitch::new();
     let input = events.stream().filter_map(|event| async move {
         match event {

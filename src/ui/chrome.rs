@@ -15,7 +15,7 @@ use crate::model::duration::human_duration;
 use crate::model::safe_text::SafeText;
 
 pub fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let target = &state.target;
+    let target = &state.session.target;
     let namespace = target
         .namespace
         .clone()
@@ -63,11 +63,11 @@ pub fn title(
     counts: Option<(usize, usize)>,
 ) {
     let mut spans = vec![Span::styled(
-        format!(" {} ", view_name(state.view)),
+        format!(" {} ", view_name(state.navigation.view)),
         theme.title(),
     )];
-    if state.view == View::Pods
-        && let Some(scope) = &state.pod_scope.title
+    if state.navigation.view == View::Pods
+        && let Some(scope) = &state.lists.pod_scope.title
     {
         spans.push(Span::raw(format!("of {scope} ")));
     }
@@ -81,10 +81,14 @@ pub fn title(
             theme.dim(),
         ));
     }
-    if state.filtering || !state.filter.is_empty() {
+    let filtering = state.overlay == crate::app::state::Overlay::Filter;
+    if filtering || !state.navigation.filter.is_empty() {
         spans.push(Span::raw("  /"));
-        spans.push(Span::styled(state.filter.clone(), theme.matched()));
-        if state.filtering {
+        spans.push(Span::styled(
+            state.navigation.filter.clone(),
+            theme.matched(),
+        ));
+        if filtering {
             spans.push(Span::raw("█"));
         }
     }
@@ -105,7 +109,7 @@ fn sync_text(state: &AppState, sync: Option<&Sync>) -> Option<(Level, String)> {
         } => {
             let last = last_synced.map_or_else(
                 || "never synced".to_string(),
-                |at| format!("last update {} ago", since(state.now, at)),
+                |at| format!("last update {} ago", since(state.session.now, at)),
             );
             Some((
                 Level::Warning,
@@ -117,11 +121,11 @@ fn sync_text(state: &AppState, sync: Option<&Sync>) -> Option<(Level, String)> {
 }
 
 pub fn status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let sync = match state.view {
-        View::Pods => Some(&state.pods.sync),
-        View::Workloads => Some(&state.workloads.sync),
-        View::Namespaces => Some(&state.namespaces.sync),
-        View::Nodes => Some(&state.nodes.sync),
+    let sync = match state.navigation.view {
+        View::Pods => Some(&state.lists.pods.sync),
+        View::Workloads => Some(&state.lists.workloads.sync),
+        View::Namespaces => Some(&state.lists.namespaces.sync),
+        View::Nodes => Some(&state.lists.nodes.sync),
         _ => None,
     };
     let style = |level: Level| match level {
@@ -130,17 +134,18 @@ pub fn status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Level::Error => theme.error(),
     };
     let mut spans = Vec::new();
-    if let (View::Logs, Some(logs)) = (state.view, &state.logs) {
+    if let (View::Logs, Some(logs)) = (state.navigation.view, &state.logs.view) {
         spans.extend(super::logs::status(logs, theme));
     }
     if let Some((level, text)) = sync_text(state, sync) {
         spans.push(Span::styled(format!(" {text} "), style(level)));
     }
-    if let Some((level, text)) = &state.message {
+    if let Some((level, text)) = &state.session.message {
         spans.push(Span::styled(format!(" {} ", text.as_str()), style(*level)));
     }
     let hint = |id: CommandId, label: &str| {
         let key = state
+            .session
             .keymap
             .keys_for(id)
             .first()
@@ -148,7 +153,7 @@ pub fn status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             .unwrap_or_default();
         format!("{key} {label}")
     };
-    let hints = if state.view == View::Logs {
+    let hints = if state.navigation.view == View::Logs {
         [
             hint(CommandId::Help, "help"),
             hint(CommandId::Filter, "search"),

@@ -32,7 +32,7 @@ fn popup(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    match &state.debug {
+    match &state.debug.flow {
         Some(DebugFlow::Dialog(dialog)) => draw_dialog(frame, area, dialog, theme),
         Some(DebugFlow::Progress(progress)) => draw_progress(frame, area, progress, theme),
         Some(DebugFlow::Exec(dialog)) => draw_exec(frame, area, dialog, theme),

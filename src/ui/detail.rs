@@ -176,7 +176,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .border_style(theme.dim());
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(detail_state) = &state.detail else {
+    let Some(detail_state) = &state.detail.current else {
         return;
     };
     let body: Vec<Line> = match (&detail_state.detail, &detail_state.error) {
@@ -191,7 +191,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         ))],
         (Some(detail), None) => lines(
             detail,
-            state.now,
+            state.session.now,
             theme,
             crate::app::debug::selected_container(state),
         ),

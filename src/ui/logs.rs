@@ -305,7 +305,7 @@ pub fn rows(logs: &LogView, width: usize, height: usize, theme: &Theme) -> Vec<L
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let Some(logs) = &state.logs else {
+    let Some(logs) = &state.logs.view else {
         return;
     };
     if let (Some(error), 0) = (&logs.error, logs.visible_len()) {

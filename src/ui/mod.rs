@@ -35,22 +35,31 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
     ])
     .areas(frame.area());
     chrome::header(frame, header, state, theme);
-    let counts = match state.view {
-        View::Pods => Some((state.pods.visible_len(), state.pods.len())),
-        View::Workloads => Some((state.workloads.visible_len(), state.workloads.len())),
-        View::Namespaces => Some((state.namespaces.visible_len(), state.namespaces.len())),
-        View::Nodes => Some((state.nodes.visible_len(), state.nodes.len())),
-        View::Contexts => Some((state.contexts.visible_len(), state.contexts.len())),
+    let counts = match state.navigation.view {
+        View::Pods => Some((state.lists.pods.visible_len(), state.lists.pods.len())),
+        View::Workloads => Some((
+            state.lists.workloads.visible_len(),
+            state.lists.workloads.len(),
+        )),
+        View::Namespaces => Some((
+            state.lists.namespaces.visible_len(),
+            state.lists.namespaces.len(),
+        )),
+        View::Nodes => Some((state.lists.nodes.visible_len(), state.lists.nodes.len())),
+        View::Contexts => Some((
+            state.lists.contexts.visible_len(),
+            state.lists.contexts.len(),
+        )),
         View::PodDetail | View::Yaml | View::Logs => None,
     };
-    match (&state.logs, state.view) {
+    match (&state.logs.view, state.navigation.view) {
         (Some(view), View::Logs) => frame.render_widget(
             ratatui::widgets::Paragraph::new(logs::title(view, theme)),
             title,
         ),
         _ => chrome::title(frame, title, state, theme, counts),
     }
-    match state.view {
+    match state.navigation.view {
         View::Pods => tables::pods(frame, body, state, theme),
         View::Workloads => tables::workloads(frame, body, state, theme),
         View::Namespaces => tables::namespaces(frame, body, state, theme),
@@ -61,13 +70,13 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
         View::Logs => logs::draw(frame, body, state, theme),
     }
     chrome::status(frame, status, state, theme);
-    if state.help {
+    if state.overlay == crate::app::state::Overlay::Help {
         overlays::help(frame, frame.area(), state, theme);
     }
-    if state.palette.is_some() {
+    if state.overlay.palette().is_some() {
         overlays::palette(frame, frame.area(), state, theme);
     }
-    if state.debug.is_some() {
+    if state.debug.flow.is_some() {
         debug::draw(frame, frame.area(), state, theme);
     }
 }

@@ -36,10 +36,19 @@ const MOVEMENT: [CommandId; 6] = [
 /// The keys of the view, from the registry: one column when it fits (the
 /// movement keys folded into one line if need be), two on short screens.
 pub fn help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let mut commands: Vec<_> = COMMANDS.iter().filter(|c| c.acts_in(state.view)).collect();
+    let mut commands: Vec<_> = COMMANDS
+        .iter()
+        .filter(|c| c.acts_in(state.navigation.view))
+        .collect();
     let rows_available = usize::from(area.height.saturating_sub(2)).max(1);
     let key_names = |id| -> String {
-        let keys: Vec<String> = state.keymap.keys_for(id).iter().map(|k| k.name()).collect();
+        let keys: Vec<String> = state
+            .session
+            .keymap
+            .keys_for(id)
+            .iter()
+            .map(|k| k.name())
+            .collect();
         keys.join(" ")
     };
     let fold = commands.len() > rows_available;
@@ -74,7 +83,7 @@ pub fn help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         )));
     }
     entries.extend(commands.iter().map(|command| {
-        let summary = match (state.view, command.id) {
+        let summary = match (state.navigation.view, command.id) {
             (View::Logs, CommandId::Filter) => "Search (n, N: next, prev)",
             _ => command.summary,
         };
@@ -140,7 +149,7 @@ pub fn help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 pub fn palette(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let Some(current) = &state.palette else {
+    let Some(current) = state.overlay.palette() else {
         return;
     };
     let suggestions = palette::suggestions(state);

@@ -172,7 +172,7 @@ struct PodCell {
 }
 
 fn pod_cell(column: &str, row: &PodRow, state: &AppState, theme: &Theme) -> PodCell {
-    let now = state.now;
+    let now = state.session.now;
     let plain = |text: String| PodCell {
         text,
         style: Style::default(),
@@ -187,11 +187,11 @@ fn pod_cell(column: &str, row: &PodRow, state: &AppState, theme: &Theme) -> PodC
         },
         "RESTARTS" => plain(row.restarts_column(now)),
         "CPU" | "MEM" => {
-            let usage = state.usage.get(&(
+            let usage = state.metrics.usage.get(&(
                 row.namespace.as_str().to_string(),
                 row.name.as_str().to_string(),
             ));
-            let (cpu, memory) = usage_cells(row, usage, state.metrics_available);
+            let (cpu, memory) = usage_cells(row, usage, state.metrics.available);
             plain(if column == "CPU" { cpu } else { memory })
         }
         "NODE" => plain(row.node.as_str().to_string()),
@@ -207,7 +207,7 @@ const NAME_PREFERRED: u16 = 32;
 pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let across = state.across_namespaces();
     let height = state.table_height();
-    let collection = &state.pods;
+    let collection = &state.lists.pods;
     let visible: Vec<&PodRow> = collection.window(collection.offset, height).collect();
     let mut columns: Vec<&str> = POD_COLUMNS
         .iter()
@@ -269,7 +269,11 @@ pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 let index = POD_COLUMNS.iter().position(|c| c == column).unwrap_or(0);
                 let cell = &row_cells[index];
                 if *column == "NAME" {
-                    Cell::from(highlighted(row.name.as_str(), &state.filter, theme))
+                    Cell::from(highlighted(
+                        row.name.as_str(),
+                        &state.navigation.filter,
+                        theme,
+                    ))
                 } else {
                     Cell::from(cell.text.clone()).style(cell.style)
                 }
@@ -290,6 +294,7 @@ pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let sort_index = columns.iter().position(|c| Some(*c) == sort_name);
     let selected = collection.selected.checked_sub(collection.offset);
     let scope = state
+        .session
         .target
         .namespace
         .as_deref()
@@ -338,8 +343,8 @@ fn age_text(time: Option<jiff::Timestamp>, now: jiff::Timestamp) -> String {
 }
 
 pub fn workloads(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let now = state.now;
-    let filter = state.filter.clone();
+    let now = state.session.now;
+    let filter = state.navigation.filter.clone();
     let widths = vec![
         Constraint::Length(14),
         Constraint::Length(11),
@@ -354,7 +359,7 @@ pub fn workloads(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme)
         area,
         state,
         theme,
-        &state.workloads,
+        &state.lists.workloads,
         Columns {
             names: WORKLOAD_COLUMNS,
             widths,
@@ -380,15 +385,15 @@ pub fn workloads(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme)
 }
 
 pub fn namespaces(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let now = state.now;
-    let filter = state.filter.clone();
-    let current = state.target.namespace.clone();
+    let now = state.session.now;
+    let filter = state.navigation.filter.clone();
+    let current = state.session.target.namespace.clone();
     simple(
         frame,
         area,
         state,
         theme,
-        &state.namespaces,
+        &state.lists.namespaces,
         Columns {
             names: NAMESPACE_COLUMNS,
             widths: vec![
@@ -420,14 +425,14 @@ fn prefixed(marker: &str, name: &str, filter: &str, theme: &Theme) -> Line<'stat
 }
 
 pub fn nodes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let now = state.now;
-    let filter = state.filter.clone();
+    let now = state.session.now;
+    let filter = state.navigation.filter.clone();
     simple(
         frame,
         area,
         state,
         theme,
-        &state.nodes,
+        &state.lists.nodes,
         Columns {
             names: NODE_COLUMNS,
             widths: vec![
@@ -458,14 +463,14 @@ pub fn nodes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 pub fn contexts(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let filter = state.filter.clone();
-    let current = state.target.context.as_str().to_string();
+    let filter = state.navigation.filter.clone();
+    let current = state.session.target.context.as_str().to_string();
     simple(
         frame,
         area,
         state,
         theme,
-        &state.contexts,
+        &state.lists.contexts,
         Columns {
             names: CONTEXT_COLUMNS,
             widths: vec![

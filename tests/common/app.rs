@@ -79,7 +79,7 @@ pub async fn launch(scenario: Scenario, context: &str) -> App {
         let _keep = _signal_sender;
         let mut runner = Runner::new(client, sender);
         let mut state = AppState::new(target, contexts, Keymap::default(), jiff::Timestamp::now());
-        state.namespace_hints = hints;
+        state.session.namespace_hints = hints;
         let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
         let mut painter = Painter::new();
         let _ = event_loop::run(

@@ -70,7 +70,7 @@ pub fn state(namespace: Option<&str>, read_only: bool) -> AppState {
         Keymap::default(),
         now(),
     );
-    state.size = (80, 24);
+    state.session.size = (80, 24);
     state
 }
 
@@ -95,7 +95,7 @@ pub const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 /// Draw `state` on a TestBackend of this size and return the screen as text
 /// (one line per row, trailing spaces trimmed).
 pub fn render(state: &mut AppState, width: u16, height: u16) -> String {
-    state.size = (width, height);
+    state.session.size = (width, height);
     state.prepare();
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
         .expect("terminal");

@@ -13,7 +13,7 @@ pub fn show_terminated_debug_container(
     pod: &str,
     container: &str,
 ) -> Vec<Effect> {
-    if let Some((reason, code)) = match &state.debug {
+    if let Some((reason, code)) = match &state.debug.flow {
         Some(DebugFlow::Progress(progress)) => match &progress.progress {
             Some(ContainerProgress::Terminated {
                 reason, exit_code, ..
@@ -34,7 +34,7 @@ pub fn show_terminated_debug_container(
             ),
         );
     }
-    state.debug = None;
+    state.debug.flow = None;
     crate::app::logs_update::open(
         state,
         crate::protocol::logs::LogTarget::Container {
@@ -69,7 +69,7 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
             result,
             enforcement,
         } => {
-            if let Some(DebugFlow::Dialog(dialog)) = state.debug.as_mut()
+            if let Some(DebugFlow::Dialog(dialog)) = state.debug.flow.as_mut()
                 && dialog.namespace == namespace
                 && dialog.pod == pod
             {
@@ -111,14 +111,14 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
             container,
             audit_id,
         } => {
-            let Some(DebugFlow::Dialog(dialog)) = state.debug.as_ref() else {
+            let Some(DebugFlow::Dialog(dialog)) = state.debug.flow.as_ref() else {
                 return Vec::new();
             };
             if dialog.name != container {
                 return Vec::new();
             }
             let image = dialog.image.trim().to_string();
-            state.debug = Some(DebugFlow::Progress(DebugProgress {
+            state.debug.flow = Some(DebugFlow::Progress(DebugProgress {
                 namespace: dialog.namespace.clone(),
                 pod: dialog.pod.clone(),
                 container,
@@ -130,7 +130,7 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
             }));
         }
         DebugEvent::CreateFailed { error } => {
-            if let Some(DebugFlow::Dialog(dialog)) = state.debug.as_mut() {
+            if let Some(DebugFlow::Dialog(dialog)) = state.debug.flow.as_mut() {
                 dialog.sending = false;
                 dialog.error = Some(error);
             }
@@ -139,7 +139,7 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
             container,
             progress,
         } => {
-            let Some(DebugFlow::Progress(current)) = state.debug.as_mut() else {
+            let Some(DebugFlow::Progress(current)) = state.debug.flow.as_mut() else {
                 return Vec::new();
             };
             if current.container != container {
@@ -153,8 +153,8 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
             match progress {
                 ContainerProgress::Running => {
                     let image = current.image.clone();
-                    state.debug_defaults.remember(&image);
-                    state.debug = None;
+                    state.debug.defaults.remember(&image);
+                    state.debug.flow = None;
                     return vec![Effect::Debug(DebugEffect::Session(SessionRequest {
                         namespace,
                         pod,
@@ -202,7 +202,8 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
                     }
                 }
                 SessionEnd::Failed(error) => {
-                    state.message = Some((Level::Error, session_failure(&what, &request, &error)));
+                    state.session.message =
+                        Some((Level::Error, session_failure(&what, &request, &error)));
                 }
             }
         }

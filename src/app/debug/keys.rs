@@ -31,24 +31,24 @@ fn edit(text: &mut String, key: &KeyEvent) {
 /// Keys while a debug flow is on screen.
 pub fn key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     let identity = identity(state);
-    match state.debug.as_mut() {
+    match state.debug.flow.as_mut() {
         Some(DebugFlow::Dialog(dialog)) => {
-            let outcome = dialog_key(dialog, key, &state.debug_defaults, identity);
+            let outcome = dialog_key(dialog, key, &state.debug.defaults, identity);
             match outcome {
                 DialogOutcome::Stay(effects) => effects,
                 DialogOutcome::Close => {
-                    state.debug = None;
+                    state.debug.flow = None;
                     Vec::new()
                 }
                 DialogOutcome::Attach(request) => {
-                    state.debug = None;
+                    state.debug.flow = None;
                     vec![Effect::Debug(DebugEffect::Session(request))]
                 }
             }
         }
         Some(DebugFlow::Progress(_)) => {
             if key.code == KeyCode::Esc {
-                state.debug = None;
+                state.debug.flow = None;
                 crate::app::update::info(
                     state,
                     Level::Info,
@@ -60,11 +60,11 @@ pub fn key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         }
         Some(DebugFlow::Exec(dialog)) => match exec_key(dialog, key, identity) {
             Some(Some(request)) => {
-                state.debug = None;
+                state.debug.flow = None;
                 vec![Effect::Debug(DebugEffect::Session(request))]
             }
             Some(None) => {
-                state.debug = None;
+                state.debug.flow = None;
                 Vec::new()
             }
             None => Vec::new(),

@@ -5,8 +5,8 @@ use super::*;
 
 pub(super) fn identity(state: &AppState) -> Identity {
     Identity {
-        context: state.target.context.as_str().to_string(),
-        user: state.target.user.as_str().to_string(),
+        context: state.session.target.context.as_str().to_string(),
+        user: state.session.target.user.as_str().to_string(),
     }
 }
 
@@ -24,7 +24,7 @@ struct Pointed {
 
 /// Which container the detail view has selected, by index into its list.
 pub fn selected_container(state: &AppState) -> usize {
-    match (&state.detail, &state.detail_container) {
+    match (&state.detail.current, &state.detail.container) {
         (Some(detail), Some((namespace, pod, index)))
             if detail.namespace == *namespace && detail.name == *pod =>
         {
@@ -36,17 +36,17 @@ pub fn selected_container(state: &AppState) -> usize {
 
 /// ←/→ in the detail view: select the previous or next container.
 pub fn select_container(state: &mut AppState, forward: bool) {
-    let Some(detail) = &state.detail else {
+    let Some(detail) = &state.detail.current else {
         return;
     };
     let count = detail.detail.as_ref().map_or(0, |d| d.containers.len());
     let index = cycle(selected_container(state), count, forward);
-    state.detail_container = Some((detail.namespace.clone(), detail.name.clone(), index));
+    state.detail.container = Some((detail.namespace.clone(), detail.name.clone(), index));
 }
 
 fn pointed_pod(state: &AppState) -> Option<Pointed> {
-    match state.view {
-        View::Pods => state.pods.selected_row().map(|row| {
+    match state.navigation.view {
+        View::Pods => state.lists.pods.selected_row().map(|row| {
             let containers: Vec<String> = row
                 .containers
                 .iter()
@@ -60,7 +60,7 @@ fn pointed_pod(state: &AppState) -> Option<Pointed> {
                 selected: None,
             }
         }),
-        View::PodDetail => state.detail.as_ref().map(|detail| {
+        View::PodDetail => state.detail.current.as_ref().map(|detail| {
             let loaded = detail
                 .detail
                 .as_ref()
@@ -92,7 +92,7 @@ fn position(list: &[String], wanted: &Option<String>) -> usize {
 
 /// A seed for the generated name: the clock, the pod and a counter.
 fn name_seed(state: &AppState, pod: &str) -> u64 {
-    let mut value = state.now.as_nanosecond() as u64 ^ state.debug_serial.rotate_left(32);
+    let mut value = state.session.now.as_nanosecond() as u64 ^ state.debug.serial.rotate_left(32);
     for byte in pod.bytes() {
         value = (value ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -116,15 +116,15 @@ pub fn open_dialog(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let target = position(&containers, &selected);
-    state.debug_serial += 1;
+    state.debug.serial += 1;
     let name = generated_name(name_seed(state, &pod));
-    state.debug = Some(DebugFlow::Dialog(Box::new(DebugDialog {
+    state.debug.flow = Some(DebugFlow::Dialog(Box::new(DebugDialog {
         namespace: namespace.clone(),
         pod: pod.clone(),
         name,
         containers,
         target,
-        image: state.debug_defaults.first_image(),
+        image: state.debug.defaults.first_image(),
         profile: Profile::General,
         profile_chosen: false,
         command: "sh".to_string(),
@@ -136,7 +136,7 @@ pub fn open_dialog(state: &mut AppState) -> Vec<Effect> {
         confirming: false,
         sending: false,
         // The spec and the kubectl command line are still worth seeing.
-        error: state.target.read_only.then(|| {
+        error: state.session.target.read_only.then(|| {
             SafeText::from_trusted_static("read-only mode: nothing will be sent to the cluster")
         }),
     })));
@@ -157,7 +157,7 @@ pub fn open_exec(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let container = position(&containers, &selected);
-    state.debug = Some(DebugFlow::Exec(ExecDialog {
+    state.debug.flow = Some(DebugFlow::Exec(ExecDialog {
         namespace,
         pod,
         containers,

@@ -27,7 +27,7 @@ fn state() -> AppState {
         "spec": {"containers": [{"name": "app"}, {"name": "proxy"}]},
     }))
     .unwrap();
-    let generation = state.generation;
+    let generation = state.session.generation;
     update(
         &mut state,
         Msg::Cluster(ClusterEvent::Pods {
@@ -60,7 +60,7 @@ fn press(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
 }
 
 fn dialog(state: &AppState) -> &DebugDialog {
-    match &state.debug {
+    match &state.debug.flow {
         Some(DebugFlow::Dialog(dialog)) => dialog,
         other => panic!("no dialog: {other:?}"),
     }
@@ -223,7 +223,7 @@ fn enter_on_a_running_existing_container_attaches() {
     };
     assert_eq!(request.container, "debugger-live1");
     assert_eq!(request.kind, SessionKind::Attach);
-    assert!(state.debug.is_none());
+    assert!(state.debug.flow.is_none());
 }
 
 #[test]
@@ -252,9 +252,9 @@ fn progress_runs_to_attach_and_a_refusal_stays_in_the_dialog() {
             audit_id: Some("id-1".into()),
         })),
     );
-    assert!(matches!(state.debug, Some(DebugFlow::Progress(_))));
+    assert!(matches!(state.debug.flow, Some(DebugFlow::Progress(_))));
     // An image is remembered once it ran.
-    assert!(state.debug_defaults.recent.is_empty());
+    assert!(state.debug.defaults.recent.is_empty());
     let waiting = ContainerProgress::Waiting {
         reason: SafeText::from_untrusted("ContainerCreating"),
         message: SafeText::default(),
@@ -278,8 +278,8 @@ fn progress_runs_to_attach_and_a_refusal_stays_in_the_dialog() {
         effects.as_slice(),
         [Effect::Debug(DebugEffect::Session(SessionRequest { container, kind: SessionKind::Attach, .. }))] if *container == name
     ));
-    assert!(state.debug.is_none());
-    assert_eq!(state.debug_defaults.recent, ["busybox"]);
+    assert!(state.debug.flow.is_none());
+    assert_eq!(state.debug.defaults.recent, ["busybox"]);
 }
 
 #[test]
@@ -300,7 +300,7 @@ fn esc_cancels_the_wait() {
         press(&mut state, KeyCode::Esc),
         vec![Effect::Debug(DebugEffect::CancelWatch)]
     );
-    assert!(state.debug.is_none());
+    assert!(state.debug.flow.is_none());
 }
 
 #[test]
@@ -323,7 +323,7 @@ fn exec_chooses_the_shell_and_session_ends_show_exit_codes() {
             end: SessionEnd::Exited(Some(3)),
         })),
     );
-    let (level, text) = state.message.clone().unwrap();
+    let (level, text) = state.session.message.clone().unwrap();
     assert_eq!(level, Level::Warning);
     assert_eq!(text.as_str(), "exec bash in proxy ended: exit code 3");
     // Custom commands are split like a shell.
@@ -354,7 +354,7 @@ fn enter_waits_for_the_pod_to_be_read() {
 fn d_in_the_detail_view_debugs_that_pod() {
     let mut state = state();
     press(&mut state, KeyCode::Enter);
-    assert_eq!(state.view, View::PodDetail);
+    assert_eq!(state.navigation.view, View::PodDetail);
     let effects = press(&mut state, KeyCode::Char('d'));
     assert_eq!(
         effects,
@@ -409,7 +409,7 @@ fn a_container_that_ends_first_says_how() {
     assert_eq!(
         effects,
         vec![Effect::ReadLogs(crate::protocol::logs::LogRequest {
-            view: state.log_serial,
+            view: state.logs.serial,
             target: crate::protocol::logs::LogTarget::Container {
                 namespace: "shop".to_string(),
                 pod: "web-1".to_string(),
@@ -421,9 +421,9 @@ fn a_container_that_ends_first_says_how() {
             tail_lines: Some(1000),
         })]
     );
-    assert!(state.debug.is_none());
-    assert_eq!(state.view, crate::app::state::View::Logs);
-    let (level, text) = state.message.clone().unwrap();
+    assert!(state.debug.flow.is_none());
+    assert_eq!(state.navigation.view, crate::app::state::View::Logs);
+    let (level, text) = state.session.message.clone().unwrap();
     assert_eq!(level, Level::Warning);
     assert_eq!(
         text.as_str(),
@@ -466,7 +466,7 @@ fn the_container_selected_in_the_detail_view_is_the_default() {
     // The ephemeral container can be exec'd into, not targeted.
     press(&mut state, KeyCode::Right);
     press(&mut state, KeyCode::Char('s'));
-    let Some(DebugFlow::Exec(exec)) = &state.debug else {
+    let Some(DebugFlow::Exec(exec)) = &state.debug.flow else {
         panic!("no exec dialog");
     };
     assert_eq!(exec.containers, ["app", "proxy", "debugger-old11"]);
@@ -479,7 +479,7 @@ fn the_container_selected_in_the_detail_view_is_the_default() {
 #[test]
 fn read_only_mode_is_said_when_the_dialog_opens() {
     let mut state = state();
-    state.target.read_only = true;
+    state.session.target.read_only = true;
     press(&mut state, KeyCode::Char('d'));
     assert_eq!(
         dialog(&state).error.as_ref().map(|e| e.as_str()),
