@@ -112,7 +112,7 @@ fn detail(state: &mut AppState) {
 fn container_keys_are_commands_that_can_be_rebound() {
     let mut state = state(rebound("ctrl-n", "container"));
     detail(&mut state);
-    let selected = |state: &AppState| super::debug::selected_container(state);
+    let selected = |state: &AppState| crate::app::detail::selected_container(state);
     key(&mut state, KeyCode::Right, KeyModifiers::NONE);
     assert_eq!(selected(&state), 1);
     key(&mut state, KeyCode::Char('n'), KeyModifiers::CONTROL);

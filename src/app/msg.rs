@@ -6,7 +6,6 @@ use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
 pub use crate::model::detail::PodDetail;
-use crate::model::listing::WorkloadKind;
 pub use crate::protocol::{ClusterEvent, Effect, ObjectKind, WatchUpdate};
 
 /// Everything `update` reacts to. Messages move once through a bounded
@@ -18,23 +17,4 @@ pub enum Msg {
     Resize(u16, u16),
     Tick(Timestamp),
     Cluster(ClusterEvent),
-}
-
-/// The title of a YAML view.
-pub fn yaml_title(kind: ObjectKind, namespace: Option<&str>, name: &str) -> String {
-    let kind = match kind {
-        ObjectKind::Pod => "pod",
-        ObjectKind::Node => "node",
-        ObjectKind::Namespace => "namespace",
-        ObjectKind::Workload(workload) => match workload {
-            WorkloadKind::Deployment => "deployment",
-            WorkloadKind::StatefulSet => "statefulset",
-            WorkloadKind::DaemonSet => "daemonset",
-            WorkloadKind::Job => "job",
-        },
-    };
-    match namespace {
-        Some(namespace) => format!("{kind} {namespace}/{name}"),
-        None => format!("{kind} {name}"),
-    }
 }

@@ -1,10 +1,10 @@
 //! Moving between views: opening the selected row, going back, switching
 //! namespace or context, and (re)starting the watches a view needs.
 
-use super::state::{AppState, DetailState, Level, PodScope, View, YamlState};
-use super::update::info;
+use super::session::info;
+use super::state::{AppState, DetailState, Level, PodScope};
 use crate::model::safe_text::SafeText;
-use crate::protocol::{Effect, ObjectKind};
+use crate::protocol::Effect;
 
 pub(super) fn restart_watches(state: &mut AppState) -> Vec<Effect> {
     state.session.generation += 1;
@@ -244,60 +244,24 @@ pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
     }
 }
 
-pub(super) fn open_yaml(state: &mut AppState) -> Vec<Effect> {
-    let (kind, namespace, name) = match state.navigation.view {
-        View::Pods => match state.lists.pods.selected_row() {
-            Some(row) => (
-                ObjectKind::Pod,
-                Some(row.namespace.as_str().to_string()),
-                row.name.as_str().to_string(),
-            ),
-            None => return Vec::new(),
-        },
-        View::PodDetail => match &state.detail.current {
-            Some(detail) => (
-                ObjectKind::Pod,
-                Some(detail.namespace.clone()),
-                detail.name.clone(),
-            ),
-            None => return Vec::new(),
-        },
-        View::Workloads => match state.lists.workloads.selected_row() {
-            Some(row) => (
-                ObjectKind::Workload(row.kind),
-                Some(row.namespace.as_str().to_string()),
-                row.name.as_str().to_string(),
-            ),
-            None => return Vec::new(),
-        },
-        View::Nodes => match state.lists.nodes.selected_row() {
-            Some(row) => (ObjectKind::Node, None, row.name.as_str().to_string()),
-            None => return Vec::new(),
-        },
-        View::Namespaces => match state.lists.namespaces.selected_row() {
-            Some(row) => (ObjectKind::Namespace, None, row.name.as_str().to_string()),
-            None => return Vec::new(),
-        },
-        View::Contexts | View::Yaml | View::Logs => return Vec::new(),
-    };
-    let title = super::msg::yaml_title(kind, namespace.as_deref(), &name);
-    let request = state.next_request();
-    state.yaml = Some(YamlState {
-        request,
-        title,
-        lines: Vec::new(),
-        loading: true,
-        error: None,
-        scroll: 0,
-        search: String::new(),
-        searching: false,
-    });
-    go_to(state, View::Yaml, true);
-    vec![Effect::FetchYaml {
-        request,
-        kind,
-        namespace,
-        name,
-        show_managed_fields: false,
-    }]
+/// The screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Pods,
+    Workloads,
+    Namespaces,
+    Contexts,
+    Nodes,
+    PodDetail,
+    Yaml,
+    Logs,
+}
+
+/// Which view is on screen, the way back, and the list filter.
+#[derive(Debug, Clone)]
+pub struct Navigation {
+    pub view: View,
+    /// The views to go back to, newest last.
+    pub back: Vec<View>,
+    pub filter: String,
 }

@@ -9,10 +9,10 @@ use super::msg::Msg;
 pub use super::navigation::context_switched;
 use super::navigation::step;
 use super::navigation::{
-    back, go_to, open, open_view, open_yaml, restart_watches, switch_context, switch_namespace,
+    back, go_to, open, open_view, restart_watches, switch_context, switch_namespace,
 };
+use super::session::info;
 use super::state::{AppState, Level, NODE_COLUMNS, Overlay, POD_COLUMNS, View, WORKLOAD_COLUMNS};
-use crate::model::safe_text::SafeText;
 use crate::protocol::Effect;
 
 /// The effects to run when the program starts.
@@ -20,38 +20,8 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
     restart_watches(state)
 }
 
-/// Above this many pods across namespaces, metrics are read only for the
-/// namespaces on screen: polling every pod's metrics would be most of the
-/// program's traffic and work.
-pub const LARGE_CLUSTER: usize = 5_000;
-
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     dispatch(state, msg)
-}
-
-/// Narrow (or widen) the metrics poll when the namespaces on screen change.
-/// Called once per batch of messages, not per message: at 50,000 pods it
-/// rebuilds the view, which a burst of watch events should pay for once.
-pub fn metrics_scope(state: &mut AppState) -> Option<Effect> {
-    let wanted = if state.across_namespaces() && state.lists.pods.len() > LARGE_CLUSTER {
-        state.prepare();
-        let mut namespaces: Vec<String> = state
-            .lists
-            .pods
-            .window(state.lists.pods.offset, state.table_height())
-            .map(|row| row.namespace.as_str().to_string())
-            .collect();
-        namespaces.sort_unstable();
-        namespaces.dedup();
-        Some(namespaces)
-    } else {
-        None
-    };
-    if wanted == state.metrics.scope {
-        return None;
-    }
-    state.metrics.scope = wanted.clone();
-    Some(Effect::MetricsScope { namespaces: wanted })
 }
 
 fn dispatch(state: &mut AppState, msg: Msg) -> Vec<Effect> {
@@ -68,10 +38,6 @@ fn dispatch(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Cluster(event) => cluster_event(state, event),
     }
-}
-
-pub(super) fn info(state: &mut AppState, level: Level, text: &str) {
-    state.session.message = Some((level, SafeText::from_untrusted(text)));
 }
 
 /// Whether a key types text into an open prompt (a printable character
@@ -99,23 +65,23 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     if state.overlay.palette().is_some() {
-        return super::input::palette_key(state, key);
+        return super::overlay::palette_key(state, key);
     }
     if state.debug.flow.is_some() {
         return super::debug::key(state, key);
     }
     if state.overlay == Overlay::Filter {
-        super::input::filter_key(state, key);
+        super::overlay::filter_key(state, key);
         return Vec::new();
     }
     if state.navigation.view == View::Yaml && state.yaml.as_ref().is_some_and(|y| y.searching) {
-        super::input::yaml_search_key(state, key);
+        super::yaml::search_key(state, key);
         return Vec::new();
     }
     if state.navigation.view == View::Logs
         && state.logs.view.as_ref().is_some_and(|l| l.prompt.is_some())
     {
-        return super::logs_update::prompt_key(state, key);
+        return super::logs::update::prompt_key(state, key);
     }
     // A command acts only in the views its scope names.
     let Some(command) = bound.filter(|c| c.acts_in(state.navigation.view)) else {
@@ -133,7 +99,7 @@ fn key_pressed(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 
 /// A command typed in the log view: the view's own, or one that leaves it.
 fn logs_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
-    if let Some(effects) = super::logs_update::command(state, command) {
+    if let Some(effects) = super::logs::update::command(state, command) {
         return effects;
     }
     match command {
@@ -142,7 +108,7 @@ fn logs_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
         | CommandId::Namespaces
         | CommandId::Contexts
         | CommandId::Nodes => {
-            let mut effects = super::logs_update::close(state);
+            let mut effects = super::logs::update::close(state);
             effects.extend(run_command(state, command));
             effects
         }
@@ -184,7 +150,7 @@ pub fn run_palette(state: &mut AppState, line: &str) -> Vec<Effect> {
                 selector: selector.to_string(),
                 title: selector.to_string(),
             };
-            super::logs_update::open(state, target)
+            super::logs::update::open(state, target)
         }
         (id, _) => run_command(state, id),
     }
@@ -215,21 +181,21 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
         }
         CommandId::Palette => state.overlay = Overlay::Palette(Default::default()),
         CommandId::Help => state.overlay = Overlay::Help,
-        CommandId::Yaml => return open_yaml(state),
+        CommandId::Yaml => return super::yaml::open(state),
         CommandId::Logs => {
-            return match super::logs_update::target_here(state) {
-                Some(target) => super::logs_update::open(state, target),
+            return match super::logs::update::target_here(state) {
+                Some(target) => super::logs::update::open(state, target),
                 None => Vec::new(),
             };
         }
         CommandId::NextContainer | CommandId::PreviousContainer => {
             if state.navigation.view == View::PodDetail {
-                super::debug::select_container(state, command == CommandId::NextContainer);
+                super::detail::select_container(state, command == CommandId::NextContainer);
             }
         }
         CommandId::NextMatch | CommandId::PreviousMatch => {
             if state.navigation.view == View::Yaml {
-                super::input::yaml_next_match(state, command == CommandId::NextMatch);
+                super::yaml::next_match(state, command == CommandId::NextMatch);
             }
         }
         // The log view's own commands; nothing to do elsewhere.

@@ -13,9 +13,10 @@ use ratatui::buffer::Buffer;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use crate::app::metrics::metrics_scope;
 use crate::app::msg::Msg;
 use crate::app::state::{AppState, Level, Target};
-use crate::app::update::{context_switched, metrics_scope, start, update};
+use crate::app::update::{context_switched, start, update};
 use crate::cluster::runner::Runner;
 use crate::model::safe_text::SafeText;
 use crate::protocol::debug::{DebugEffect, DebugEvent};
@@ -207,7 +208,7 @@ where
             if !synced_logged
                 && matches!(
                     state.lists.pods.sync,
-                    crate::app::collection::Sync::Synced { .. }
+                    crate::app::lists::collection::Sync::Synced { .. }
                 )
             {
                 synced_logged = true;

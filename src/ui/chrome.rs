@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::app::collection::Sync;
 use crate::app::commands::CommandId;
+use crate::app::lists::collection::Sync;
 use crate::app::state::{AppState, Level, View};
 use crate::model::duration::human_duration;
 use crate::model::safe_text::SafeText;

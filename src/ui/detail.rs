@@ -193,7 +193,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             detail,
             state.session.now,
             theme,
-            crate::app::debug::selected_container(state),
+            crate::app::detail::selected_container(state),
         ),
         (None, None) => vec![Line::from(format!(
             "  Loading pod {}/{}…",

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
 use crate::app::commands::{COMMANDS, CommandId, Danger};
-use crate::app::palette;
+use crate::app::overlay::palette;
 use crate::app::state::AppState;
 use crate::app::state::View;
 

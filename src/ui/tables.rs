@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use super::theme::{Theme, health_marker};
-use crate::app::collection::{Collection, Listable, Sync, match_positions};
+use crate::app::lists::collection::{Collection, Listable, Sync, match_positions};
 use crate::app::state::{
     AppState, CONTEXT_COLUMNS, NAMESPACE_COLUMNS, NODE_COLUMNS, POD_COLUMNS, WORKLOAD_COLUMNS,
 };

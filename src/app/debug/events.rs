@@ -22,7 +22,7 @@ pub fn show_terminated_debug_container(
         },
         _ => None,
     } {
-        crate::app::update::info(
+        crate::app::session::info(
             state,
             if code == 0 {
                 Level::Info
@@ -35,7 +35,7 @@ pub fn show_terminated_debug_container(
         );
     }
     state.debug.flow = None;
-    crate::app::logs_update::open(
+    crate::app::logs::update::open(
         state,
         crate::protocol::logs::LogTarget::Container {
             namespace: namespace.to_string(),
@@ -177,12 +177,12 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
                 }
             };
             match end {
-                SessionEnd::Detached => crate::app::update::info(
+                SessionEnd::Detached => crate::app::session::info(
                     state,
                     Level::Info,
                     &format!("detached from {}; it keeps running", request.container),
                 ),
-                SessionEnd::Exited(Some(code)) => crate::app::update::info(
+                SessionEnd::Exited(Some(code)) => crate::app::session::info(
                     state,
                     if code == 0 {
                         Level::Info
@@ -192,7 +192,7 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
                     &format!("{what} ended: exit code {code}"),
                 ),
                 SessionEnd::Exited(None) => {
-                    crate::app::update::info(state, Level::Info, &format!("{what} ended"));
+                    crate::app::session::info(state, Level::Info, &format!("{what} ended"));
                     if request.kind == SessionKind::Attach {
                         return vec![Effect::Debug(DebugEffect::LearnExitCode {
                             namespace: request.namespace,
@@ -210,7 +210,7 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
         DebugEvent::ExitCodeLearned {
             container,
             exit_code: Some(code),
-        } => crate::app::update::info(
+        } => crate::app::session::info(
             state,
             if code == 0 {
                 Level::Info

@@ -3,17 +3,7 @@
 
 use super::open::identity;
 use super::*;
-
-pub(super) fn cycle(index: usize, len: usize, forward: bool) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    if forward {
-        (index + 1) % len
-    } else {
-        (index + len - 1) % len
-    }
-}
+use crate::app::detail::cycle;
 
 fn edit(text: &mut String, key: &KeyEvent) {
     match key.code {
@@ -49,7 +39,7 @@ pub fn key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         Some(DebugFlow::Progress(_)) => {
             if key.code == KeyCode::Esc {
                 state.debug.flow = None;
-                crate::app::update::info(
+                crate::app::session::info(
                     state,
                     Level::Info,
                     "stopped waiting for the debug container",

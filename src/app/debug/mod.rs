@@ -203,7 +203,16 @@ mod open;
 
 pub use events::{event, show_terminated_debug_container};
 pub use keys::key;
-pub use open::{open_dialog, open_exec, select_container, selected_container};
+pub use open::{open_dialog, open_exec};
 
 #[cfg(test)]
 mod tests;
+/// Debug containers, attach and exec.
+#[derive(Debug, Clone, Default)]
+pub struct Debugging {
+    /// The debug dialog, a new debug container's progress or the exec dialog.
+    pub flow: Option<super::debug::DebugFlow>,
+    pub defaults: super::debug::DebugDefaults,
+    /// Debug dialogs opened, so each generated container name differs.
+    pub serial: u64,
+}

@@ -1,7 +1,7 @@
 //! Opening the debug and exec dialogs on the pod (and container) on screen.
 
-use super::keys::cycle;
 use super::*;
+use crate::app::detail::selected_container;
 
 pub(super) fn identity(state: &AppState) -> Identity {
     Identity {
@@ -20,28 +20,6 @@ struct Pointed {
     all: Vec<String>,
     /// The container selected in the detail view.
     selected: Option<String>,
-}
-
-/// Which container the detail view has selected, by index into its list.
-pub fn selected_container(state: &AppState) -> usize {
-    match (&state.detail.current, &state.detail.container) {
-        (Some(detail), Some((namespace, pod, index)))
-            if detail.namespace == *namespace && detail.name == *pod =>
-        {
-            *index
-        }
-        _ => 0,
-    }
-}
-
-/// ←/→ in the detail view: select the previous or next container.
-pub fn select_container(state: &mut AppState, forward: bool) {
-    let Some(detail) = &state.detail.current else {
-        return;
-    };
-    let count = detail.detail.as_ref().map_or(0, |d| d.containers.len());
-    let index = cycle(selected_container(state), count, forward);
-    state.detail.container = Some((detail.namespace.clone(), detail.name.clone(), index));
 }
 
 fn pointed_pod(state: &AppState) -> Option<Pointed> {
@@ -112,7 +90,7 @@ pub fn open_dialog(state: &mut AppState) -> Vec<Effect> {
         ..
     }) = pointed_pod(state)
     else {
-        crate::app::update::info(state, Level::Info, "select a pod to debug");
+        crate::app::session::info(state, Level::Info, "select a pod to debug");
         return Vec::new();
     };
     let target = position(&containers, &selected);
@@ -153,7 +131,7 @@ pub fn open_exec(state: &mut AppState) -> Vec<Effect> {
         ..
     }) = pointed_pod(state)
     else {
-        crate::app::update::info(state, Level::Info, "select a pod to exec into");
+        crate::app::session::info(state, Level::Info, "select a pod to exec into");
         return Vec::new();
     };
     let container = position(&containers, &selected);

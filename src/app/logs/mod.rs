@@ -236,9 +236,20 @@ impl LogView {
 mod position;
 mod query;
 mod text;
+pub mod update;
 
 use text::source_id;
 pub use text::source_number;
 
 #[cfg(test)]
 mod tests;
+/// The log view.
+#[derive(Debug, Clone)]
+pub struct Logs {
+    /// The view, while it is open.
+    pub view: Option<super::logs::LogView>,
+    /// Numbers each log reading.
+    pub serial: u64,
+    /// Lines a log view keeps.
+    pub capacity: usize,
+}

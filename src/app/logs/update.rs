@@ -2,10 +2,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::commands::CommandId;
-use super::logs::{LogView, Prompt, PromptKind, SINCE_PRESETS, TAIL_PRESETS};
-use super::state::{AppState, Level, View};
-use super::update::info;
+use super::{LogView, Prompt, PromptKind, SINCE_PRESETS, TAIL_PRESETS};
+use crate::app::commands::CommandId;
+use crate::app::session::info;
+use crate::app::state::{AppState, Level, View};
 use crate::protocol::Effect;
 use crate::protocol::logs::{LogEvent, LogTarget};
 
@@ -45,7 +45,7 @@ pub fn target_here(state: &AppState) -> Option<LogTarget> {
         }
         View::PodDetail => {
             let detail = state.detail.current.as_ref()?;
-            let selected = super::debug::selected_container(state);
+            let selected = crate::app::detail::selected_container(state);
             let container = detail
                 .detail
                 .as_ref()
@@ -199,7 +199,7 @@ fn restart(state: &mut AppState) -> Vec<Effect> {
 pub fn close(state: &mut AppState) -> Vec<Effect> {
     state.logs.view = None;
     state.navigation.view = state.navigation.back.pop().unwrap_or(View::Pods);
-    super::navigation::mark_current_stale(state);
+    crate::app::navigation::mark_current_stale(state);
     vec![Effect::StopLogs]
 }
 

@@ -1,16 +1,19 @@
-//! Keys that type text rather than run commands: the filter line, the YAML
-//! search and the command palette, with their own Enter, Esc and Backspace.
+//! The overlay slice: what covers the view and takes the keys (the help,
+//! the command palette, the list filter's prompt), and the keys that type
+//! text into them, with their own Enter, Esc and Backspace. The YAML search
+//! and the log prompts belong to their views.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::commands::by_name;
-use super::navigation::{mark_current_stale, step};
-use super::palette;
-use super::state::{AppState, Overlay};
-use super::update::run_palette;
+pub mod palette;
+
+use crate::app::commands::by_name;
+use crate::app::navigation::{mark_current_stale, step};
+use crate::app::state::AppState;
+use crate::app::update::run_palette;
 use crate::protocol::Effect;
 
-fn edit(text: &mut String, key: &KeyEvent) {
+pub(super) fn edit(text: &mut String, key: &KeyEvent) {
     match key.code {
         KeyCode::Backspace => {
             text.pop();
@@ -37,45 +40,6 @@ pub(super) fn filter_key(state: &mut AppState, key: KeyEvent) {
         _ => edit(&mut state.navigation.filter, &key),
     }
     mark_current_stale(state);
-}
-
-pub(super) fn yaml_search_key(state: &mut AppState, key: KeyEvent) {
-    let Some(yaml) = state.yaml.as_mut() else {
-        return;
-    };
-    match key.code {
-        KeyCode::Enter => {
-            yaml.searching = false;
-            yaml_next_match(state, true);
-        }
-        KeyCode::Esc => {
-            yaml.searching = false;
-            yaml.search.clear();
-        }
-        _ => edit(&mut yaml.search, &key),
-    }
-}
-
-pub(super) fn yaml_next_match(state: &mut AppState, forward: bool) {
-    let Some(yaml) = state.yaml.as_mut() else {
-        return;
-    };
-    if yaml.search.is_empty() {
-        return;
-    }
-    let needle = yaml.search.to_lowercase();
-    let count = yaml.lines.len();
-    for offset in 1..=count {
-        let index = if forward {
-            (yaml.scroll + offset) % count
-        } else {
-            (yaml.scroll + count - offset % count) % count
-        };
-        if yaml.lines[index].as_str().to_lowercase().contains(&needle) {
-            yaml.scroll = index;
-            return;
-        }
-    }
 }
 
 pub(super) fn palette_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
@@ -122,4 +86,45 @@ pub(super) fn palette_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// The `:` palette.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Palette {
+    pub input: String,
+    pub selected: usize,
+}
+
+/// What covers the view and takes the keys, if anything.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+    Palette(Palette),
+    /// The list filter's prompt is open.
+    Filter,
+}
+
+impl Overlay {
+    pub fn palette(&self) -> Option<&Palette> {
+        match self {
+            Overlay::Palette(palette) => Some(palette),
+            _ => None,
+        }
+    }
+
+    pub fn palette_mut(&mut self) -> Option<&mut Palette> {
+        match self {
+            Overlay::Palette(palette) => Some(palette),
+            _ => None,
+        }
+    }
+
+    /// Close the filter's prompt, if it is open.
+    pub fn close_filter(&mut self) {
+        if *self == Overlay::Filter {
+            *self = Overlay::None;
+        }
+    }
 }

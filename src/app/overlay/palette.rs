@@ -4,8 +4,8 @@
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use super::commands::COMMANDS;
-use super::state::AppState;
+use crate::app::commands::COMMANDS;
+use crate::app::state::AppState;
 
 /// At most this many suggestions are shown.
 pub const SHOWN: usize = 8;
