@@ -82,7 +82,7 @@ fn state_with(view: LogView, width: u16, height: u16) -> AppState {
 fn search(view: &mut LogView, pattern: &str, kind: PromptKind) {
     view.prompt = Some(Prompt {
         kind,
-        input: pattern.to_string(),
+        input: pattern.into(),
         regex: false,
         error: None,
     });

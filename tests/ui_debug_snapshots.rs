@@ -40,7 +40,7 @@ fn dialog(enforcement: Enforcement) -> AppState {
     update(&mut state, char_key('d'));
     let (namespace, pod) = match &state.debug.flow {
         Some(ktriage::app::debug::DebugFlow::Dialog(dialog)) => {
-            (dialog.namespace.clone(), dialog.pod.clone())
+            (dialog.namespace.to_string(), dialog.pod.to_string())
         }
         other => panic!("no dialog: {other:?}"),
     };
@@ -153,7 +153,7 @@ fn progress(states: &[ContainerProgress]) -> AppState {
     let mut state = dialog(Enforcement::None);
     update(&mut state, key(KeyCode::Enter));
     let name = match &state.debug.flow {
-        Some(ktriage::app::debug::DebugFlow::Dialog(dialog)) => dialog.name.clone(),
+        Some(ktriage::app::debug::DebugFlow::Dialog(dialog)) => dialog.name.to_string(),
         other => panic!("no dialog: {other:?}"),
     };
     update(

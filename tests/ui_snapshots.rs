@@ -309,7 +309,7 @@ fn yaml_view_with_search() {
         let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: my-pod\n  namespace: argocd\nspec:\n  containers:\n  - name: main\n    image: alpine:latest\nstatus:\n  phase: Running\n";
         state.yaml = Some(YamlState {
             request: 1,
-            title: "pod argocd/my-pod".into(),
+            title: SafeText::from_untrusted("pod argocd/my-pod"),
             lines: SafeText::lines_from_untrusted(text),
             loading: false,
             error: None,

@@ -7,8 +7,8 @@ use crate::model::safe_text::SafeText;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailState {
-    pub namespace: String,
-    pub name: String,
+    pub namespace: SafeText,
+    pub name: SafeText,
     pub detail: Option<Box<PodDetail>>,
     pub error: Option<SafeText>,
     pub scroll: usize,
@@ -42,7 +42,7 @@ pub fn select_container(state: &mut AppState, forward: bool) {
     };
     let count = detail.detail.as_ref().map_or(0, |d| d.containers.len());
     let index = cycle(selected_container(state), count, forward);
-    state.detail.container = Some((detail.namespace.clone(), detail.name.clone(), index));
+    state.detail.container = Some((detail.namespace.to_string(), detail.name.to_string(), index));
 }
 
 /// The reply to a pod read: ignored unless the view still shows that pod.

@@ -46,7 +46,7 @@ fn char(state: &mut AppState, c: char) -> Vec<Effect> {
 fn yaml(state: &mut AppState) {
     state.yaml = Some(YamlState {
         request: 1,
-        title: "pod shop/web-1".into(),
+        title: SafeText::from_untrusted("pod shop/web-1"),
         lines: SafeText::lines_from_untrusted("kind: Pod\nimage: a\nname: b\nimage: c"),
         loading: false,
         error: None,
@@ -131,7 +131,7 @@ fn ctrl_c_quits_from_a_prompt_but_q_is_typed() {
     char(&mut state, '/');
     char(&mut state, 'q');
     assert!(!state.session.quit);
-    assert_eq!(state.navigation.filter, "q");
+    assert_eq!(state.navigation.filter.as_typed(), "q");
     let effects = key(&mut state, KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(state.session.quit);
     assert_eq!(effects, vec![Effect::Quit]);

@@ -186,8 +186,8 @@ pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
                 row.name.as_str().to_string(),
             );
             state.detail.current = Some(DetailState {
-                namespace: namespace.clone(),
-                name: name.clone(),
+                namespace: row.namespace.clone(),
+                name: row.name.clone(),
                 detail: None,
                 error: None,
                 scroll: 0,
@@ -202,11 +202,11 @@ pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
             state.lists.pod_scope = PodScope {
                 label_selector: Some(row.selector.clone()),
                 node: None,
-                title: Some(format!(
+                title: Some(SafeText::from_untrusted(&format!(
                     "{}/{}",
                     row.kind.label().to_lowercase(),
                     row.name.as_str()
-                )),
+                ))),
             };
             state.session.target.namespace = Some(row.namespace.as_str().to_string());
             go_to(state, View::Pods, true);
@@ -234,7 +234,7 @@ pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
             state.lists.pod_scope = PodScope {
                 label_selector: None,
                 node: Some(node.clone()),
-                title: Some(format!("node/{node}")),
+                title: Some(SafeText::from_untrusted(&format!("node/{node}"))),
             };
             state.session.target.namespace = None;
             go_to(state, View::Pods, true);
@@ -263,5 +263,5 @@ pub struct Navigation {
     pub view: View,
     /// The views to go back to, newest last.
     pub back: Vec<View>,
-    pub filter: String,
+    pub filter: crate::model::typed_text::TypedText,
 }

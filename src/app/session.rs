@@ -21,6 +21,18 @@ pub struct Target {
     pub read_only: bool,
 }
 
+impl Target {
+    /// The namespace as the header shows it: it may come from a kubeconfig
+    /// or a flag, so it is neutralised like cluster text; `(all)` for every
+    /// namespace.
+    pub fn shown_namespace(&self) -> SafeText {
+        match &self.namespace {
+            Some(namespace) => SafeText::from_untrusted(namespace),
+            None => SafeText::from_trusted_static("(all)"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     Info,

@@ -67,7 +67,7 @@ impl AppState {
             navigation: Navigation {
                 view: View::Pods,
                 back: Vec::new(),
-                filter: String::new(),
+                filter: Default::default(),
             },
             overlay: Overlay::None,
             metrics: Metrics::default(),
@@ -90,7 +90,7 @@ impl AppState {
 
     /// Rebuild the visible order of every list that changed (call before drawing).
     pub fn prepare(&mut self) {
-        let filter = self.navigation.filter.clone();
+        let filter = self.navigation.filter.as_typed().to_string();
         let filter_for =
             |view: View, current: View| if view == current { filter.as_str() } else { "" };
         let view = self.navigation.view;

@@ -8,18 +8,19 @@ use super::overlay::edit;
 use super::state::{AppState, View};
 use crate::model::listing::WorkloadKind;
 use crate::model::safe_text::SafeText;
+use crate::model::typed_text::TypedText;
 use crate::protocol::{Effect, ObjectKind, RequestId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlState {
     /// The read whose reply fills this view.
     pub request: crate::protocol::RequestId,
-    pub title: String,
+    pub title: SafeText,
     pub lines: Vec<SafeText>,
     pub loading: bool,
     pub error: Option<SafeText>,
     pub scroll: usize,
-    pub search: String,
+    pub search: TypedText,
     pub searching: bool,
 }
 
@@ -55,8 +56,8 @@ pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
         View::PodDetail => match &state.detail.current {
             Some(detail) => (
                 ObjectKind::Pod,
-                Some(detail.namespace.clone()),
-                detail.name.clone(),
+                Some(detail.namespace.to_string()),
+                detail.name.to_string(),
             ),
             None => return Vec::new(),
         },
@@ -82,12 +83,12 @@ pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
     let request = state.next_request();
     state.yaml = Some(YamlState {
         request,
-        title,
+        title: SafeText::from_untrusted(&title),
         lines: Vec::new(),
         loading: true,
         error: None,
         scroll: 0,
-        search: String::new(),
+        search: TypedText::default(),
         searching: false,
     });
     go_to(state, View::Yaml, true);
@@ -124,7 +125,7 @@ pub(super) fn next_match(state: &mut AppState, forward: bool) {
     if yaml.search.is_empty() {
         return;
     }
-    let needle = yaml.search.to_lowercase();
+    let needle = yaml.search.as_typed().to_lowercase();
     let count = yaml.lines.len();
     for offset in 1..=count {
         let index = if forward {

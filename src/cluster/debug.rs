@@ -141,16 +141,16 @@ async fn enforcement(client: Client, namespace: &str) -> Enforcement {
             None => Enforcement::None,
             Some(value) => match Level::from_label(value) {
                 Some(level) => Enforcement::Enforced(level),
-                None => Enforcement::Unknown(format!(
+                None => Enforcement::Unknown(text(&format!(
                     "namespace {namespace} has an unknown level {:?}",
                     text(value).as_str()
-                )),
+                ))),
             },
         },
-        Err(kube::Error::Api(status)) if status.code == 403 => Enforcement::Unknown(format!(
-            "not allowed to read namespace {namespace} (get namespaces)"
+        Err(kube::Error::Api(status)) if status.code == 403 => Enforcement::Unknown(text(
+            &format!("not allowed to read namespace {namespace} (get namespaces)"),
         )),
-        Err(error) => Enforcement::Unknown(describe_client_error(&error)),
+        Err(error) => Enforcement::Unknown(text(&describe_client_error(&error))),
     }
 }
 

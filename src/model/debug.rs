@@ -6,6 +6,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::safe_text::SafeText;
+
 /// A debugging profile, with the securityContext `kubectl debug --profile`
 /// gives an ephemeral container.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -151,8 +153,9 @@ impl DebugSpec {
         json!({"spec": Value::Object(spec)})
     }
 
-    /// The `kubectl debug` command that makes the same container.
-    pub fn kubectl_command(&self) -> String {
+    /// The `kubectl debug` command that makes the same container, as the
+    /// screen shows it (the image and the command were typed).
+    pub fn kubectl_command(&self) -> SafeText {
         let mut words = vec![
             "kubectl".to_string(),
             "debug".to_string(),
@@ -176,7 +179,12 @@ impl DebugSpec {
             words.push("--".to_string());
             words.extend(self.command.iter().map(|w| quote(w)));
         }
-        words.join(" ")
+        SafeText::from_untrusted(&words.join(" "))
+    }
+
+    /// The container sent, as JSON on one line, as the screen shows it.
+    pub fn shown_container(&self) -> SafeText {
+        SafeText::from_untrusted(&self.container().to_string())
     }
 }
 

@@ -23,3 +23,4 @@ pub mod pod_status;
 pub mod quantity;
 pub mod rows;
 pub mod safe_text;
+pub mod typed_text;

@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use super::debug::Profile;
+use super::safe_text::SafeText;
 
 /// The namespace label that sets the enforced level.
 pub const ENFORCE_LABEL: &str = "pod-security.kubernetes.io/enforce";
@@ -47,7 +48,7 @@ pub enum Enforcement {
     None,
     Enforced(Level),
     /// The namespace could not be read (the reason, for the screen).
-    Unknown(String),
+    Unknown(SafeText),
 }
 
 /// Capabilities the baseline standard lets a container add.
@@ -142,7 +143,7 @@ pub enum Advice {
         instead: Option<Profile>,
     },
     /// The level could not be learned.
-    Unknown(String),
+    Unknown(SafeText),
     Pending,
 }
 

@@ -156,6 +156,39 @@ impl fmt::Display for SafeText {
     }
 }
 
+impl PartialEq<str> for SafeText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SafeText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for SafeText {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// The same as [`SafeText::from_untrusted`].
+impl From<&str> for SafeText {
+    fn from(raw: &str) -> SafeText {
+        SafeText::from_untrusted(raw)
+    }
+}
+
+impl std::ops::Deref for SafeText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl AsRef<str> for SafeText {
     fn as_ref(&self) -> &str {
         self.as_str()

@@ -52,15 +52,16 @@ pub enum ContainerProgress {
 
 impl ContainerProgress {
     /// `Running`, `Waiting: ErrImagePull`, `Terminated: Completed (exit code 0)`.
-    pub fn label(&self) -> String {
-        match self {
+    pub fn label(&self) -> SafeText {
+        let text = match self {
             ContainerProgress::Pending => "Pending".to_string(),
             ContainerProgress::Waiting { reason, .. } => format!("Waiting: {}", reason.as_str()),
             ContainerProgress::Running => "Running".to_string(),
             ContainerProgress::Terminated {
                 reason, exit_code, ..
             } => format!("Terminated: {} (exit code {exit_code})", reason.as_str()),
-        }
+        };
+        SafeText::from_untrusted(&text)
     }
 }
 

@@ -12,14 +12,9 @@ use crate::app::commands::CommandId;
 use crate::app::lists::collection::Sync;
 use crate::app::state::{AppState, Level, View};
 use crate::model::duration::human_duration;
-use crate::model::safe_text::SafeText;
 
 pub fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let target = &state.session.target;
-    let namespace = target
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "(all)".to_string());
     let mut spans = vec![
         Span::styled(" ktriage ", theme.header()),
         Span::raw(" ctx "),
@@ -29,11 +24,7 @@ pub fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Span::raw("  user "),
         Span::raw(target.user.as_str().to_string()),
         Span::raw("  ns "),
-        // The namespace may come from a kubeconfig or a flag: sanitize it too.
-        Span::styled(
-            SafeText::from_untrusted(&namespace).as_str().to_string(),
-            theme.title(),
-        ),
+        Span::styled(target.shown_namespace().to_string(), theme.title()),
     ];
     if target.read_only {
         spans.push(Span::raw("  "));
@@ -85,7 +76,7 @@ pub fn title(
     if filtering || !state.navigation.filter.is_empty() {
         spans.push(Span::raw("  /"));
         spans.push(Span::styled(
-            state.navigation.filter.clone(),
+            state.navigation.filter.shown().as_str().to_string(),
             theme.matched(),
         ));
         if filtering {

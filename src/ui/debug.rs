@@ -16,8 +16,7 @@ use crate::app::debug::{
 use crate::app::state::AppState;
 use crate::model::debug::Profile;
 use crate::model::pod_security::{Advice, Enforcement};
-
-use super::safe;
+use crate::model::safe_text::SafeText;
 
 /// A pop-up nearly as large as the screen, at most `width` wide.
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
@@ -71,7 +70,7 @@ fn row(
 }
 
 fn advice_line(dialog: &DebugDialog, theme: &Theme) -> Line<'static> {
-    let namespace = safe(&dialog.namespace);
+    let namespace = dialog.namespace.as_str();
     let profile = dialog.profile.name();
     match dialog.advice() {
         Advice::Pending => Line::from(Span::styled(
@@ -81,7 +80,7 @@ fn advice_line(dialog: &DebugDialog, theme: &Theme) -> Line<'static> {
         Advice::Unknown(reason) => Line::from(Span::styled(
             format!(
                 "? Pod Security level of {namespace} unknown: {}",
-                safe(&reason)
+                reason.as_str()
             ),
             theme.warning(),
         )),
@@ -139,14 +138,13 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
     let target = dialog
         .containers
         .get(dialog.target)
-        .map(|name| safe(name))
-        .unwrap_or_else(|| "(none)".to_string());
+        .map_or_else(|| "(none)".to_string(), SafeText::to_string);
     let count = dialog.containers.len();
     let mut lines = vec![
         row(
             focus == Field::Image,
             "Image",
-            safe(&dialog.image),
+            dialog.image.shown().to_string(),
             "←→ recent images",
             true,
             theme,
@@ -179,7 +177,7 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
         row(
             focus == Field::Command,
             "Command",
-            safe(&dialog.command),
+            dialog.command.shown().to_string(),
             "",
             true,
             theme,
@@ -190,7 +188,7 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
             if dialog.run_as_user.is_empty() && focus != Field::RunAs {
                 "(the image's user)".to_string()
             } else {
-                safe(&dialog.run_as_user)
+                dialog.run_as_user.shown().to_string()
             },
             "numeric user ID",
             true,
@@ -198,7 +196,7 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
         ),
         advice_line(dialog, theme),
     ];
-    if dialog.profile == Profile::Restricted && dialog.run_as_user.trim().is_empty() {
+    if dialog.profile == Profile::Restricted && dialog.run_as_user.as_typed().trim().is_empty() {
         lines.push(Line::from(Span::styled(
             "  restricted sets runAsNonRoot: an image that runs as root will not start; set Run as (e.g. 65534)"
                 .to_string(),
@@ -233,7 +231,7 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
                         "{}  {}  {}",
                         existing.name.as_str(),
                         existing.image.as_str(),
-                        safe(&existing.progress.label())
+                        existing.progress.label().as_str()
                     ),
                     if focused {
                         theme.selected()
@@ -249,15 +247,12 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
         "  Sends (strategic-merge PATCH of pods/ephemeralcontainers):".to_string(),
         theme.title(),
     )));
-    lines.push(Line::from(format!(
-        "  {}",
-        safe(&spec.container().to_string())
-    )));
+    lines.push(Line::from(format!("  {}", spec.shown_container().as_str())));
     lines.push(Line::from(Span::styled(
         "  Same as:".to_string(),
         theme.title(),
     )));
-    lines.push(Line::from(format!("  {}", safe(&spec.kubectl_command()))));
+    lines.push(Line::from(format!("  {}", spec.kubectl_command().as_str())));
 
     let status: Line = if dialog.confirming {
         Line::from(Span::styled(
@@ -287,8 +282,8 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
     frame.render_widget(Clear, outer);
     let title = format!(
         " Debug pod {}/{} ",
-        safe(&dialog.namespace),
-        safe(&dialog.pod)
+        dialog.namespace.as_str(),
+        dialog.pod.as_str()
     );
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(outer);
@@ -328,7 +323,7 @@ fn progress_line(progress: &ContainerProgress, theme: &Theme) -> Vec<Line<'stati
         _ => ("…", theme.dim()),
     };
     let mut lines = vec![Line::from(Span::styled(
-        format!("  {marker} {}", safe(&progress.label())),
+        format!("  {marker} {}", progress.label().as_str()),
         style,
     ))];
     let message = match progress {
@@ -346,7 +341,7 @@ fn draw_progress(frame: &mut Frame, area: Rect, progress: &DebugProgress, theme:
     let mut lines = vec![
         Line::from(format!(
             "  Image {}   Profile {}",
-            safe(&progress.image),
+            progress.image.shown().as_str(),
             progress.profile.name()
         )),
         Line::from(Span::styled(
@@ -354,8 +349,8 @@ fn draw_progress(frame: &mut Frame, area: Rect, progress: &DebugProgress, theme:
                 "  Audit-Id {}",
                 progress
                     .audit_id
-                    .as_deref()
-                    .map_or_else(|| "(none returned)".to_string(), safe)
+                    .as_ref()
+                    .map_or_else(|| "(none returned)".to_string(), SafeText::to_string)
             ),
             theme.dim(),
         )),
@@ -390,9 +385,9 @@ fn draw_progress(frame: &mut Frame, area: Rect, progress: &DebugProgress, theme:
     frame.render_widget(Clear, outer);
     let title = format!(
         " Debug container {} in {}/{} ",
-        safe(&progress.container),
-        safe(&progress.namespace),
-        safe(&progress.pod)
+        progress.container.as_str(),
+        progress.namespace.as_str(),
+        progress.pod.as_str()
     );
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(outer);
@@ -405,8 +400,8 @@ fn draw_exec(frame: &mut Frame, area: Rect, dialog: &ExecDialog, theme: &Theme) 
     frame.render_widget(Clear, outer);
     let title = format!(
         " Exec in pod {}/{} ",
-        safe(&dialog.namespace),
-        safe(&dialog.pod)
+        dialog.namespace.as_str(),
+        dialog.pod.as_str()
     );
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(outer);
@@ -414,8 +409,7 @@ fn draw_exec(frame: &mut Frame, area: Rect, dialog: &ExecDialog, theme: &Theme) 
     let container = dialog
         .containers
         .get(dialog.container)
-        .map(|name| safe(name))
-        .unwrap_or_else(|| "(none)".to_string());
+        .map_or_else(|| "(none)".to_string(), SafeText::to_string);
     let choice = |shell: Shell, label: String| {
         let chosen = dialog.shell == shell;
         Span::styled(
@@ -428,11 +422,11 @@ fn draw_exec(frame: &mut Frame, area: Rect, dialog: &ExecDialog, theme: &Theme) 
         )
     };
     let custom = if dialog.shell == Shell::Custom {
-        format!("custom: {}█", safe(&dialog.custom))
+        format!("custom: {}█", dialog.custom.shown().as_str())
     } else {
         "custom".to_string()
     };
-    let command: Vec<String> = dialog.command().iter().map(|w| safe(w)).collect();
+    let command = dialog.shown_command();
     let lines = vec![
         Line::from(vec![
             Span::styled("  Container ".to_string(), theme.title()),
@@ -452,10 +446,10 @@ fn draw_exec(frame: &mut Frame, area: Rect, dialog: &ExecDialog, theme: &Theme) 
         Line::from(Span::styled("  Same as:".to_string(), theme.title())),
         Line::from(format!(
             "  kubectl exec -it -n={} {} -c={} -- {}",
-            safe(&dialog.namespace),
-            safe(&dialog.pod),
+            dialog.namespace.as_str(),
+            dialog.pod.as_str(),
             container,
-            command.join(" ")
+            command.as_str()
         )),
         Line::from(""),
         Line::from(Span::styled(

@@ -13,7 +13,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthChar;
 
-use super::safe;
 use super::theme::Theme;
 use crate::app::logs::source_number;
 use crate::app::logs::{LogView, PromptKind, SINCE_PRESETS, TAIL_PRESETS};
@@ -157,15 +156,14 @@ fn line_spans(logs: &LogView, seq: u64, theme: &Theme) -> Vec<Span<'static>> {
     }
     if logs.several_sources() {
         let source = source_number(line.source);
-        let prefix = logs.prefix(source);
-        if !prefix.is_empty() {
+        if let Some(prefix) = logs.prefix(source) {
             let color = SOURCE_COLORS[source as usize % SOURCE_COLORS.len()];
             let style = if theme.color {
                 Style::default().fg(color)
             } else {
                 Style::default().add_modifier(Modifier::BOLD)
             };
-            spans.push(Span::styled(format!("{} ", safe(&prefix)), style));
+            spans.push(Span::styled(format!("{} ", prefix.as_str()), style));
         }
     }
     let text = line.text.as_str();
@@ -339,7 +337,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 pub fn title(logs: &LogView, theme: &Theme) -> Line<'static> {
     let mut spans = vec![
         Span::styled(" Logs ".to_string(), theme.title()),
-        Span::raw(format!("{} ", safe(&logs.target.title()))),
+        Span::raw(format!("{} ", logs.title.as_str())),
     ];
     if let LogTarget::Selector { .. } = logs.target {
         let pods = {
@@ -378,7 +376,7 @@ pub fn title(logs: &LogView, theme: &Theme) -> Line<'static> {
     if let Some((query, invert)) = &logs.filter {
         let sign = if *invert { "!" } else { "&" };
         let re = if query.regex { "re:" } else { "" };
-        options.push(format!("{sign}{re}{}", safe(&query.text)));
+        options.push(format!("{sign}{re}{}", query.text.shown().as_str()));
     }
     spans.push(Span::styled(
         format!(" {}", options.join(" · ")),
@@ -399,12 +397,12 @@ pub fn status(logs: &LogView, theme: &Theme) -> Vec<Span<'static>> {
         let mode = if prompt.regex { "regex" } else { "text" };
         let mut spans = vec![
             Span::styled(sign.to_string(), theme.title()),
-            Span::styled(safe(&prompt.input), theme.matched()),
+            Span::styled(prompt.input.shown().to_string(), theme.matched()),
             Span::raw("█ "),
             Span::styled(format!("[{mode}, ctrl-r toggles]"), theme.dim()),
         ];
         if let Some(error) = &prompt.error {
-            spans.push(Span::styled(format!(" {}", safe(error)), theme.error()));
+            spans.push(Span::styled(format!(" {}", error.as_str()), theme.error()));
         }
         return spans;
     }
@@ -413,7 +411,7 @@ pub fn status(logs: &LogView, theme: &Theme) -> Vec<Span<'static>> {
         spans.push(Span::styled(format!(" {} ", error.as_str()), theme.error()));
     } else if let Some((bad, text)) = logs.stream_summary() {
         let style = if bad { theme.warning() } else { theme.dim() };
-        spans.push(Span::styled(format!(" {} ", safe(&text)), style));
+        spans.push(Span::styled(format!(" {} ", text.as_str()), style));
     } else if logs.finished {
         spans.push(Span::styled(" all lines read ".to_string(), theme.dim()));
     }
@@ -431,7 +429,7 @@ pub fn status(logs: &LogView, theme: &Theme) -> Vec<Span<'static>> {
         let (current, count) = logs.match_count();
         let current = current.map_or_else(|| "-".to_string(), |c| c.to_string());
         spans.push(Span::styled(
-            format!(" /{} {current}/{count} ", safe(&query.text)),
+            format!(" /{} {current}/{count} ", query.text.shown().as_str()),
             theme.matched(),
         ));
     }

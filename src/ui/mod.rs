@@ -11,20 +11,14 @@ pub mod tables;
 pub mod theme;
 pub mod yaml;
 
+#[cfg(test)]
+mod hostile_input_tests;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 
 use crate::app::state::{AppState, View};
 pub use theme::Theme;
-
-/// Text held as a plain string (a name from the cluster, a typed query that
-/// a paste may have filled with control characters) made displayable by
-/// the same rules as every `SafeText`.
-fn safe(text: &str) -> String {
-    crate::model::safe_text::SafeText::from_untrusted(text)
-        .as_str()
-        .to_string()
-}
 
 pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
     let [header, title, body, status] = Layout::vertical([

@@ -155,7 +155,7 @@ pub fn palette(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let suggestions = palette::suggestions(state);
     let mut lines = vec![Line::from(vec![
         Span::styled(":", theme.title()),
-        Span::raw(current.input.clone()),
+        Span::raw(current.input.shown().as_str()),
         Span::raw("█"),
     ])];
     for (index, suggestion) in suggestions.iter().enumerate() {

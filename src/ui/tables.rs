@@ -271,7 +271,7 @@ pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 if *column == "NAME" {
                     Cell::from(highlighted(
                         row.name.as_str(),
-                        &state.navigation.filter,
+                        state.navigation.filter.as_typed(),
                         theme,
                     ))
                 } else {
@@ -293,12 +293,10 @@ pub fn pods(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let sort_name = POD_COLUMNS.get(collection.sort_column).copied();
     let sort_index = columns.iter().position(|c| Some(*c) == sort_name);
     let selected = collection.selected.checked_sub(collection.offset);
-    let scope = state
-        .session
-        .target
-        .namespace
-        .as_deref()
-        .map_or_else(|| "pods".to_string(), |n| format!("pods in {n}"));
+    let scope = match &state.session.target.namespace {
+        Some(_) => format!("pods in {}", state.session.target.shown_namespace()),
+        None => "pods".to_string(),
+    };
     let parts = TableParts {
         header: header_row(&columns, sort_index, collection.descending, theme),
         rows,
@@ -344,7 +342,7 @@ fn age_text(time: Option<jiff::Timestamp>, now: jiff::Timestamp) -> String {
 
 pub fn workloads(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let now = state.session.now;
-    let filter = state.navigation.filter.clone();
+    let filter = state.navigation.filter.as_typed().to_string();
     let widths = vec![
         Constraint::Length(14),
         Constraint::Length(11),
@@ -386,7 +384,7 @@ pub fn workloads(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme)
 
 pub fn namespaces(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let now = state.session.now;
-    let filter = state.navigation.filter.clone();
+    let filter = state.navigation.filter.as_typed().to_string();
     let current = state.session.target.namespace.clone();
     simple(
         frame,
@@ -426,7 +424,7 @@ fn prefixed(marker: &str, name: &str, filter: &str, theme: &Theme) -> Line<'stat
 
 pub fn nodes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let now = state.session.now;
-    let filter = state.navigation.filter.clone();
+    let filter = state.navigation.filter.as_typed().to_string();
     simple(
         frame,
         area,
@@ -463,7 +461,7 @@ pub fn nodes(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 }
 
 pub fn contexts(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let filter = state.navigation.filter.clone();
+    let filter = state.navigation.filter.as_typed().to_string();
     let current = state.session.target.context.as_str().to_string();
     simple(
         frame,

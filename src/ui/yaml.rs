@@ -34,7 +34,7 @@ fn highlight(text: &str, needle: &str, theme: &Theme) -> Line<'static> {
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(yaml) = &state.yaml else { return };
     let title = if yaml.searching || !yaml.search.is_empty() {
-        format!(" {}  /{} ", yaml.title, yaml.search)
+        format!(" {}  /{} ", yaml.title, yaml.search.shown())
     } else {
         format!(" {} ", yaml.title)
     };
@@ -56,7 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             .iter()
             .skip(yaml.scroll)
             .take(usize::from(inner.height))
-            .map(|line| highlight(line.as_str(), &yaml.search, theme))
+            .map(|line| highlight(line.as_str(), yaml.search.as_typed(), theme))
             .collect()
     };
     frame.render_widget(Paragraph::new(lines), inner);

@@ -88,7 +88,11 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
                         dialog.inspected = true;
                         if !inspection.containers.is_empty() {
                             let current = dialog.containers.get(dialog.target).cloned();
-                            dialog.containers = inspection.containers;
+                            dialog.containers = inspection
+                                .containers
+                                .iter()
+                                .map(|name| SafeText::from_untrusted(name))
+                                .collect();
                             dialog.target = current
                                 .and_then(|c| dialog.containers.iter().position(|n| *n == c))
                                 .unwrap_or(0);
@@ -114,17 +118,17 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
             let Some(DebugFlow::Dialog(dialog)) = state.debug.flow.as_ref() else {
                 return Vec::new();
             };
-            if dialog.name != container {
+            if dialog.name != container.as_str() {
                 return Vec::new();
             }
-            let image = dialog.image.trim().to_string();
+            let image = TypedText::new(dialog.image.as_typed().trim());
             state.debug.flow = Some(DebugFlow::Progress(DebugProgress {
                 namespace: dialog.namespace.clone(),
                 pod: dialog.pod.clone(),
-                container,
+                container: SafeText::from_untrusted(&container),
                 image,
                 profile: dialog.profile,
-                audit_id,
+                audit_id: audit_id.as_deref().map(SafeText::from_untrusted),
                 progress: None,
                 seen: Vec::new(),
             }));
@@ -142,18 +146,18 @@ pub fn event(state: &mut AppState, event: DebugEvent) -> Vec<Effect> {
             let Some(DebugFlow::Progress(current)) = state.debug.flow.as_mut() else {
                 return Vec::new();
             };
-            if current.container != container {
+            if current.container != container.as_str() {
                 return Vec::new();
             }
             if current.seen.last() != Some(&progress) {
                 current.seen.push(progress.clone());
             }
             current.progress = Some(progress.clone());
-            let (namespace, pod) = (current.namespace.clone(), current.pod.clone());
+            let (namespace, pod) = (current.namespace.to_string(), current.pod.to_string());
             match progress {
                 ContainerProgress::Running => {
                     let image = current.image.clone();
-                    state.debug.defaults.remember(&image);
+                    state.debug.defaults.remember(image.as_typed());
                     state.debug.flow = None;
                     return vec![Effect::Debug(DebugEffect::Session(SessionRequest {
                         namespace,

@@ -5,7 +5,7 @@ use super::open::identity;
 use super::*;
 use crate::app::detail::cycle;
 
-fn edit(text: &mut String, key: &KeyEvent) {
+fn edit(text: &mut TypedText, key: &KeyEvent) {
     match key.code {
         KeyCode::Backspace => {
             text.pop();
@@ -105,13 +105,13 @@ fn dialog_key(
             match dialog.focus {
                 Field::Image => {
                     let choices = defaults.choices();
-                    let current = choices.iter().position(|c| *c == dialog.image);
+                    let current = choices.iter().position(|c| dialog.image == *c);
                     let next = match current {
                         Some(index) => cycle(index, choices.len(), forward),
                         None => 0,
                     };
                     if let Some(image) = choices.get(next) {
-                        dialog.image = image.clone();
+                        dialog.image.set(image);
                     }
                 }
                 Field::Target => {
@@ -142,8 +142,8 @@ fn dialog_key(
                     return DialogOutcome::Stay(Vec::new());
                 }
                 return DialogOutcome::Attach(SessionRequest {
-                    namespace: dialog.namespace.clone(),
-                    pod: dialog.pod.clone(),
+                    namespace: dialog.namespace.to_string(),
+                    pod: dialog.pod.to_string(),
                     container: existing.name.as_str().to_string(),
                     kind: SessionKind::Attach,
                     identity,
@@ -188,7 +188,7 @@ fn dialog_key(
 }
 
 fn validate(dialog: &DebugDialog) -> Result<(), String> {
-    if dialog.image.trim().is_empty() {
+    if dialog.image.as_typed().trim().is_empty() {
         return Err("an image is needed".to_string());
     }
     dialog.run_as()?;
@@ -232,13 +232,13 @@ fn exec_key(
         }
         KeyCode::Enter => {
             let command = dialog.command();
-            let container = dialog.containers.get(dialog.container)?.clone();
+            let container = dialog.containers.get(dialog.container)?.to_string();
             if command.is_empty() {
                 return None;
             }
             return Some(Some(SessionRequest {
-                namespace: dialog.namespace.clone(),
-                pod: dialog.pod.clone(),
+                namespace: dialog.namespace.to_string(),
+                pod: dialog.pod.to_string(),
                 container,
                 kind: SessionKind::Exec(command),
                 identity,

@@ -11,6 +11,7 @@ use super::state::{AppState, Level, View};
 use crate::model::debug::{DebugSpec, Profile, generated_name, split_command};
 use crate::model::pod_security::{Advice, Enforcement, advise};
 use crate::model::safe_text::SafeText;
+use crate::model::typed_text::TypedText;
 use crate::protocol::Effect;
 pub use crate::protocol::debug::{
     ContainerProgress, DebugEffect, DebugEvent, ExistingContainer, Identity, PodInspection,
@@ -75,15 +76,15 @@ pub enum Field {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DebugDialog {
-    pub namespace: String,
-    pub pod: String,
-    pub name: String,
-    pub containers: Vec<String>,
+    pub namespace: SafeText,
+    pub pod: SafeText,
+    pub name: SafeText,
+    pub containers: Vec<SafeText>,
     pub target: usize,
-    pub image: String,
+    pub image: TypedText,
     pub profile: Profile,
-    pub command: String,
-    pub run_as_user: String,
+    pub command: TypedText,
+    pub run_as_user: TypedText,
     pub focus: Field,
     pub existing: Vec<ExistingContainer>,
     /// The pod has been read (existing containers are known).
@@ -100,7 +101,7 @@ pub struct DebugDialog {
 
 impl DebugDialog {
     pub fn run_as(&self) -> Result<Option<i64>, String> {
-        let text = self.run_as_user.trim();
+        let text = self.run_as_user.as_typed().trim();
         if text.is_empty() {
             return Ok(None);
         }
@@ -114,13 +115,13 @@ impl DebugDialog {
     /// The container that would be sent now.
     pub fn spec(&self) -> DebugSpec {
         DebugSpec {
-            namespace: self.namespace.clone(),
-            pod: self.pod.clone(),
-            name: self.name.clone(),
-            image: self.image.trim().to_string(),
-            target: self.containers.get(self.target).cloned(),
+            namespace: self.namespace.to_string(),
+            pod: self.pod.to_string(),
+            name: self.name.to_string(),
+            image: self.image.as_typed().trim().to_string(),
+            target: self.containers.get(self.target).map(SafeText::to_string),
             profile: self.profile,
-            command: split_command(&self.command),
+            command: split_command(self.command.as_typed()),
             run_as_user: self.run_as().ok().flatten(),
         }
     }
@@ -149,12 +150,12 @@ impl DebugDialog {
 /// A new container on its way to running.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DebugProgress {
-    pub namespace: String,
-    pub pod: String,
-    pub container: String,
-    pub image: String,
+    pub namespace: SafeText,
+    pub pod: SafeText,
+    pub container: SafeText,
+    pub image: TypedText,
     pub profile: Profile,
-    pub audit_id: Option<String>,
+    pub audit_id: Option<SafeText>,
     /// `None` until the API accepted the patch.
     pub progress: Option<ContainerProgress>,
     /// Each distinct state seen, oldest first.
@@ -171,12 +172,12 @@ pub enum Shell {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecDialog {
-    pub namespace: String,
-    pub pod: String,
-    pub containers: Vec<String>,
+    pub namespace: SafeText,
+    pub pod: SafeText,
+    pub containers: Vec<SafeText>,
     pub container: usize,
     pub shell: Shell,
-    pub custom: String,
+    pub custom: TypedText,
 }
 
 impl ExecDialog {
@@ -184,8 +185,13 @@ impl ExecDialog {
         match self.shell {
             Shell::Sh => vec!["sh".to_string()],
             Shell::Bash => vec!["bash".to_string()],
-            Shell::Custom => split_command(&self.custom),
+            Shell::Custom => split_command(self.custom.as_typed()),
         }
+    }
+
+    /// The command as the dialog shows it: its words, one space apart.
+    pub fn shown_command(&self) -> SafeText {
+        SafeText::from_untrusted(&self.command().join(" "))
     }
 }
 

@@ -10,6 +10,14 @@ pub(super) fn identity(state: &AppState) -> Identity {
     }
 }
 
+/// Container names as the dialogs show them.
+fn displayed(names: &[String]) -> Vec<SafeText> {
+    names
+        .iter()
+        .map(|name| SafeText::from_untrusted(name))
+        .collect()
+}
+
 /// The pod the current view points at.
 struct Pointed {
     namespace: String,
@@ -46,8 +54,8 @@ fn pointed_pod(state: &AppState) -> Option<Pointed> {
                 .unwrap_or_default();
             let name = |c: &crate::model::rows::ContainerDetail| c.name.as_str().to_string();
             Pointed {
-                namespace: detail.namespace.clone(),
-                pod: detail.name.clone(),
+                namespace: detail.namespace.to_string(),
+                pod: detail.name.to_string(),
                 targets: loaded
                     .iter()
                     .filter(|c| c.kind != crate::model::rows::ContainerKind::Ephemeral)
@@ -97,16 +105,16 @@ pub fn open_dialog(state: &mut AppState) -> Vec<Effect> {
     state.debug.serial += 1;
     let name = generated_name(name_seed(state, &pod));
     state.debug.flow = Some(DebugFlow::Dialog(Box::new(DebugDialog {
-        namespace: namespace.clone(),
-        pod: pod.clone(),
-        name,
-        containers,
+        namespace: SafeText::from_untrusted(&namespace),
+        pod: SafeText::from_untrusted(&pod),
+        name: SafeText::from_untrusted(&name),
+        containers: displayed(&containers),
         target,
-        image: state.debug.defaults.first_image(),
+        image: TypedText::new(&state.debug.defaults.first_image()),
         profile: Profile::General,
         profile_chosen: false,
-        command: "sh".to_string(),
-        run_as_user: String::new(),
+        command: TypedText::new("sh"),
+        run_as_user: TypedText::default(),
         focus: Field::Image,
         existing: Vec::new(),
         inspected: false,
@@ -136,12 +144,12 @@ pub fn open_exec(state: &mut AppState) -> Vec<Effect> {
     };
     let container = position(&containers, &selected);
     state.debug.flow = Some(DebugFlow::Exec(ExecDialog {
-        namespace,
-        pod,
-        containers,
+        namespace: SafeText::from_untrusted(&namespace),
+        pod: SafeText::from_untrusted(&pod),
+        containers: displayed(&containers),
         container,
         shell: Shell::Sh,
-        custom: String::new(),
+        custom: TypedText::default(),
     }));
     Vec::new()
 }

@@ -244,7 +244,7 @@ fn progress_runs_to_attach_and_a_refusal_stays_in_the_dialog() {
         Some("read-only mode")
     );
     press(&mut state, KeyCode::Enter);
-    let name = dialog(&state).name.clone();
+    let name = dialog(&state).name.to_string();
     update(
         &mut state,
         Msg::Cluster(ClusterEvent::Debug(DebugEvent::Created {
@@ -288,7 +288,7 @@ fn esc_cancels_the_wait() {
     press(&mut state, KeyCode::Char('d'));
     inspected(&mut state);
     press(&mut state, KeyCode::Enter);
-    let name = dialog(&state).name.clone();
+    let name = dialog(&state).name.to_string();
     update(
         &mut state,
         Msg::Cluster(ClusterEvent::Debug(DebugEvent::Created {
@@ -386,7 +386,7 @@ fn a_container_that_ends_first_says_how() {
     press(&mut state, KeyCode::Char('d'));
     inspected(&mut state);
     press(&mut state, KeyCode::Enter);
-    let name = dialog(&state).name.clone();
+    let name = dialog(&state).name.to_string();
     update(
         &mut state,
         Msg::Cluster(ClusterEvent::Debug(DebugEvent::Created {

@@ -21,7 +21,7 @@ pub struct PodScope {
     pub label_selector: Option<String>,
     pub node: Option<String>,
     /// What the scope is called in the title (`deployment/web`, `node/node-1`).
-    pub title: Option<String>,
+    pub title: Option<SafeText>,
 }
 
 /// The watched lists.
@@ -60,15 +60,15 @@ pub(super) fn pods(
     }
     let refetch = match (&update, &state.detail.current, state.navigation.view) {
         (WatchUpdate::Applied(row), Some(detail), View::PodDetail) => {
-            row.namespace.as_str() == detail.namespace && row.name.as_str() == detail.name
+            row.namespace == detail.namespace && row.name == detail.name
         }
         _ => false,
     };
     fold(&mut state.lists.pods, update, state.session.now);
     match (refetch, &state.detail.current) {
         (true, Some(detail)) => vec![Effect::FetchPodDetail {
-            namespace: detail.namespace.clone(),
-            name: detail.name.clone(),
+            namespace: detail.namespace.to_string(),
+            name: detail.name.to_string(),
         }],
         _ => Vec::new(),
     }

@@ -7,6 +7,7 @@ use crate::model::log_buffer::{self, LineMeta, LogBuffer};
 use crate::model::log_index::LineIndex;
 use crate::model::log_line::LineParser;
 use crate::model::safe_text::SafeText;
+use crate::model::typed_text::TypedText;
 use crate::protocol::logs::{
     IncomingLine, LineKind, LogEvent, LogRequest, LogSource, LogTarget, StreamState,
 };
@@ -36,6 +37,9 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 pub struct SourceView {
     pub source: LogSource,
     pub state: StreamState,
+    /// What its lines are prefixed with when there are several sources:
+    /// `[container]` for one pod, `pod container` for a workload.
+    pub prefix: SafeText,
 }
 
 /// What a prompt is for.
@@ -52,16 +56,16 @@ pub enum PromptKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
     pub kind: PromptKind,
-    pub input: String,
+    pub input: TypedText,
     pub regex: bool,
     /// Why the last Enter was refused (an invalid regex).
-    pub error: Option<String>,
+    pub error: Option<SafeText>,
 }
 
 /// A query in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActiveQuery {
-    pub text: String,
+    pub text: TypedText,
     pub regex: bool,
 }
 
@@ -71,6 +75,8 @@ pub struct LogView {
     /// Ties reports to the reading this view asked for.
     pub id: u64,
     pub target: LogTarget,
+    /// What the title calls the view: `shop/web-1 app`.
+    pub title: SafeText,
     pub previous: bool,
     pub since: usize,
     pub tail: usize,
@@ -107,6 +113,7 @@ impl LogView {
     pub fn new(id: u64, target: LogTarget, capacity: usize) -> LogView {
         LogView {
             id,
+            title: SafeText::from_untrusted(&target.title()),
             target,
             previous: false,
             since: 0,
@@ -172,7 +179,14 @@ impl LogView {
     pub fn event(&mut self, event: LogEvent) {
         match event {
             LogEvent::Source(source) => {
+                let prefix = match self.target {
+                    LogTarget::Selector { .. } => {
+                        format!("{} {}", source.pod, source.container)
+                    }
+                    _ => format!("[{}]", source.container),
+                };
                 self.sources.push(SourceView {
+                    prefix: SafeText::from_untrusted(&prefix),
                     source,
                     state: StreamState::Waiting("starting".to_string()),
                 });

@@ -4,6 +4,7 @@
 use super::{ActiveQuery, LogView, PromptKind};
 use crate::model::log_index::{IndexMode, LineIndex};
 use crate::model::log_query::{Query, QueryKind};
+use crate::model::safe_text::SafeText;
 
 impl LogView {
     /// Bring the search and filter up to date with the buffer: only new
@@ -70,7 +71,7 @@ impl LogView {
         } else {
             QueryKind::Plain
         };
-        let compiled = match Query::new(&query.text, kind) {
+        let compiled = match Query::new(query.text.as_typed(), kind) {
             Ok(compiled) => compiled,
             Err(error) => {
                 // The parser's message ends with the reason on its own line.
@@ -83,7 +84,7 @@ impl LogView {
                     .trim()
                     .to_string();
                 if let Some(prompt) = self.prompt.as_mut() {
-                    prompt.error = Some(reason);
+                    prompt.error = Some(SafeText::from_untrusted(&reason));
                 }
                 return;
             }

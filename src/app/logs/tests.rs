@@ -110,7 +110,7 @@ fn search_moves_between_matches_and_counts_them() {
     view.event(LogEvent::Lines(lines));
     view.prompt = Some(Prompt {
         kind: PromptKind::Search,
-        input: "error".to_string(),
+        input: "error".into(),
         regex: false,
         error: None,
     });
@@ -141,7 +141,7 @@ fn an_invalid_regex_stays_in_the_prompt_with_the_reason() {
     numbered(&mut view, 0, 5);
     view.prompt = Some(Prompt {
         kind: PromptKind::Filter,
-        input: "line (".to_string(),
+        input: "line (".into(),
         regex: true,
         error: None,
     });
@@ -158,7 +158,7 @@ fn filters_keep_or_hide_matching_lines() {
     numbered(&mut view, 0, 20);
     view.prompt = Some(Prompt {
         kind: PromptKind::Filter,
-        input: r"line 1\d".to_string(),
+        input: r"line 1\d".into(),
         regex: true,
         error: None,
     });
@@ -173,7 +173,7 @@ fn filters_keep_or_hide_matching_lines() {
     );
     view.prompt = Some(Prompt {
         kind: PromptKind::FilterOut,
-        input: r"line 1\d".to_string(),
+        input: r"line 1\d".into(),
         regex: true,
         error: None,
     });
@@ -202,7 +202,7 @@ fn saving_writes_the_lines_shown_with_their_container() {
     view.timestamps = true;
     view.prompt = Some(Prompt {
         kind: PromptKind::FilterOut,
-        input: "again".to_string(),
+        input: "again".into(),
         regex: false,
         error: None,
     });
@@ -231,7 +231,7 @@ fn reports_set_source_states_errors_and_the_end() {
         view.stream_summary(),
         Some((
             true,
-            "reconnecting app (attempt 2): connection reset".to_string()
+            SafeText::from_untrusted("reconnecting app (attempt 2): connection reset")
         ))
     );
     view.event(LogEvent::Failed("\u{1b}]0;pwned\u{7}forbidden".to_string()));

@@ -5,6 +5,7 @@ use jiff::Timestamp;
 
 use super::{LogView, SourceView};
 use crate::model::log_buffer::SourceId;
+use crate::model::safe_text::SafeText;
 use crate::protocol::logs::{LogTarget, StreamState, VIEW_SOURCE};
 
 impl LogView {
@@ -44,9 +45,10 @@ impl LogView {
                 text.push_str(&time.to_string());
                 text.push(' ');
             }
-            let prefix = self.prefix(source_number(line.source));
-            if self.several_sources() && !prefix.is_empty() {
-                text.push_str(&prefix);
+            if self.several_sources()
+                && let Some(prefix) = self.prefix(source_number(line.source))
+            {
+                text.push_str(prefix.as_str());
                 text.push(' ');
             }
             text.push_str(line.text.as_str());
@@ -56,26 +58,17 @@ impl LogView {
         (text, count)
     }
 
-    /// The prefix of a source's lines: `[container]` for one pod,
-    /// `pod container` for a workload, nothing for the view's own notices.
-    pub fn prefix(&self, source: u32) -> String {
+    /// The prefix of a source's lines; none for the view's own notices.
+    pub fn prefix(&self, source: u32) -> Option<&SafeText> {
         if source == VIEW_SOURCE {
-            return String::new();
+            return None;
         }
-        let Some(view) = self.source(source) else {
-            return String::new();
-        };
-        match self.target {
-            LogTarget::Selector { .. } => {
-                format!("{} {}", view.source.pod, view.source.container)
-            }
-            _ => format!("[{}]", view.source.container),
-        }
+        self.source(source).map(|view| &view.prefix)
     }
 
     /// A short account of the streams for the status line: the worst
     /// state wins (failed, reconnecting, waiting).
-    pub fn stream_summary(&self) -> Option<(bool, String)> {
+    pub fn stream_summary(&self) -> Option<(bool, SafeText)> {
         let name = |s: &SourceView| match self.target {
             LogTarget::Selector { .. } => format!("{}/{}", s.source.pod, s.source.container),
             _ => s.source.container.clone(),
@@ -100,7 +93,7 @@ impl LogView {
                 _ => None,
             })
             .min_by_key(|(rank, ..)| *rank)?;
-        Some((worst.1, worst.2))
+        Some((worst.1, SafeText::from_untrusted(&worst.2)))
     }
 }
 

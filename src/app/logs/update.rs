@@ -6,6 +6,7 @@ use super::{LogView, Prompt, PromptKind, SINCE_PRESETS, TAIL_PRESETS};
 use crate::app::commands::CommandId;
 use crate::app::session::info;
 use crate::app::state::{AppState, Level, View};
+use crate::model::typed_text::TypedText;
 use crate::protocol::Effect;
 use crate::protocol::logs::{LogEvent, LogTarget};
 
@@ -52,13 +53,13 @@ pub fn target_here(state: &AppState) -> Option<LogTarget> {
                 .and_then(|d| d.containers.get(selected));
             Some(match container {
                 Some(container) => LogTarget::Container {
-                    namespace: detail.namespace.clone(),
-                    pod: detail.name.clone(),
+                    namespace: detail.namespace.to_string(),
+                    pod: detail.name.to_string(),
                     container: container.name.as_str().to_string(),
                 },
                 None => LogTarget::Pod {
-                    namespace: detail.namespace.clone(),
-                    pod: detail.name.clone(),
+                    namespace: detail.namespace.to_string(),
+                    pod: detail.name.to_string(),
                 },
             })
         }
@@ -116,7 +117,7 @@ fn open_prompt(logs: &mut LogView, kind: PromptKind) {
         (PromptKind::Filter | PromptKind::FilterOut, _, Some((query, _))) => {
             (query.text.clone(), query.regex)
         }
-        _ => (String::new(), false),
+        _ => (TypedText::default(), false),
     };
     logs.prompt = Some(Prompt {
         kind,

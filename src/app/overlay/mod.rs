@@ -11,9 +11,10 @@ use crate::app::commands::by_name;
 use crate::app::navigation::{mark_current_stale, step};
 use crate::app::state::AppState;
 use crate::app::update::run_palette;
+use crate::model::typed_text::TypedText;
 use crate::protocol::Effect;
 
-pub(super) fn edit(text: &mut String, key: &KeyEvent) {
+pub(crate) fn edit(text: &mut TypedText, key: &KeyEvent) {
     match key.code {
         KeyCode::Backspace => {
             text.pop();
@@ -58,7 +59,7 @@ pub(super) fn palette_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                     .cloned(),
                 state.overlay.palette_mut(),
             ) {
-                current.input = choice;
+                current.input.set(&choice);
                 current.selected = 0;
             }
         }
@@ -67,7 +68,7 @@ pub(super) fn palette_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             let input = state
                 .overlay
                 .palette()
-                .map(|p| p.input.trim().to_string())
+                .map(|p| p.input.as_typed().trim().to_string())
                 .unwrap_or_default();
             let selected = state.overlay.palette().map_or(0, |p| p.selected);
             let chosen = if by_name(input.split_whitespace().next().unwrap_or_default()).is_some()
@@ -91,7 +92,7 @@ pub(super) fn palette_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 /// The `:` palette.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Palette {
-    pub input: String,
+    pub input: TypedText,
     pub selected: usize,
 }
 

@@ -15,7 +15,7 @@ pub fn suggestions(state: &AppState) -> Vec<String> {
     let input = state
         .overlay
         .palette()
-        .map(|p| p.input.as_str())
+        .map(|p| p.input.as_typed())
         .unwrap_or_default();
     let matcher = SkimMatcherV2::default();
     let (prefix, query, candidates): (&str, &str, Vec<String>) = match input.split_once(' ') {
