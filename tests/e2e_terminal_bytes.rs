@@ -11,13 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ktriage::app::keymap::Keymap;
 use ktriage::app::msg::Msg;
-use ktriage::app::state::AppState;
-use ktriage::cluster::kubeconfig::{self, Overrides};
-use ktriage::cluster::runner::Runner;
-use ktriage::run::event_loop::{self, Painter, Screen};
-use ktriage::run::switcher::KubeconfigSwitcher;
+use ktriage::cluster::kubeconfig;
+use ktriage::run::event_loop::Screen;
+use ktriage::run::wiring::{self, Wiring};
 use ktriage::terminal::{SessionSettings, TerminalSession, draw_synchronized};
 use ktriage::ui::Theme;
 use tokio::sync::mpsc;
@@ -62,40 +59,22 @@ async fn program() -> (
 ) {
     let sim = common::start(common::fast_demo(1.0)).await;
     let loaded = kubeconfig::load(Some(&sim.kubeconfig)).expect("loads");
-    let mut switcher = KubeconfigSwitcher::new(loaded, Overrides::default(), false, false);
-    let (client, target, hints) = switcher.connect("admin").await.expect("connects");
+    let app = wiring::start_app(Wiring::new(loaded, "admin"))
+        .await
+        .expect("connects");
     let bytes = Bytes::default();
     let session =
         TerminalSession::enter_with(bytes.clone(), SessionSettings::without_tty(160, 100))
             .expect("a session");
     let (keys, key_receiver) = mpsc::channel(64);
-    let (sender, reports) = mpsc::channel(1024);
     let (_signal_sender, signals) = mpsc::channel::<()>(1);
     let task = tokio::spawn(async move {
         let _keep = _signal_sender;
         let mut screen = ByteScreen(session);
-        let mut runner = Runner::new(client, sender);
-        let mut state = AppState::new(
-            target,
-            Vec::new(),
-            Keymap::default(),
-            jiff::Timestamp::now(),
-        );
-        state.namespace_hints = hints;
-        let mut painter = Painter::new();
         let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
-        let _ = event_loop::run(
-            &mut screen,
-            &mut painter,
-            &mut state,
-            &mut runner,
-            &mut switcher,
-            input,
-            reports,
-            signals,
-            &Theme::colored(),
-        )
-        .await;
+        let _ = app
+            .run(&mut screen, input, signals, &Theme::colored())
+            .await;
     });
     (keys, bytes, task, sim)
 }

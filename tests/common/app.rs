@@ -5,13 +5,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ktriage::app::keymap::Keymap;
 use ktriage::app::msg::Msg;
-use ktriage::app::state::AppState;
-use ktriage::cluster::kubeconfig::{self, Overrides};
-use ktriage::cluster::runner::Runner;
-use ktriage::run::event_loop::{self, Painter, Screen};
-use ktriage::run::switcher::KubeconfigSwitcher;
+use ktriage::cluster::kubeconfig;
+use ktriage::run::event_loop::Screen;
+use ktriage::run::wiring::{self, Wiring};
 use ktriage::sim::scenario::Scenario;
 use ktriage::ui::Theme;
 use ratatui::Terminal;
@@ -65,35 +62,21 @@ pub struct App {
 pub async fn launch(scenario: Scenario, context: &str) -> App {
     let sim = super::start(scenario).await;
     let loaded = kubeconfig::load(Some(&sim.kubeconfig)).expect("the kubeconfig loads");
-    let contexts = ktriage::run::switcher::context_rows(&loaded);
-    let mut switcher = KubeconfigSwitcher::new(loaded, Overrides::default(), false, false);
-    let (client, target, hints) = switcher.connect(context).await.expect("connects");
+    let app = wiring::start_app(Wiring::new(loaded, context))
+        .await
+        .expect("connects");
     let screen = SharedScreen(Arc::new(Mutex::new(
         Terminal::new(TestBackend::new(120, 40)).expect("terminal"),
     )));
     let (keys, key_receiver) = mpsc::channel(64);
-    let (sender, reports) = mpsc::channel(1024);
     let (_signal_sender, signals) = mpsc::channel(1);
     let mut drawn = screen.clone();
     let task = tokio::spawn(async move {
         let _keep = _signal_sender;
-        let mut runner = Runner::new(client, sender);
-        let mut state = AppState::new(target, contexts, Keymap::default(), jiff::Timestamp::now());
-        state.namespace_hints = hints;
         let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
-        let mut painter = Painter::new();
-        let _ = event_loop::run(
-            &mut drawn,
-            &mut painter,
-            &mut state,
-            &mut runner,
-            &mut switcher,
-            input,
-            reports,
-            signals,
-            &Theme::monochrome(),
-        )
-        .await;
+        let _ = app
+            .run(&mut drawn, input, signals, &Theme::monochrome())
+            .await;
     });
     App {
         screen,

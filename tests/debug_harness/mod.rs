@@ -13,17 +13,12 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ktriage::app::debug::Identity;
-use ktriage::app::keymap::Keymap;
 use ktriage::app::msg::Msg;
-use ktriage::app::state::AppState;
-use ktriage::audit::AuditLog;
-use ktriage::cluster::gate::GateSettings;
-use ktriage::cluster::kubeconfig::{self, Overrides};
-use ktriage::cluster::runner::Runner;
+use ktriage::cluster::kubeconfig;
 use ktriage::model::debug::{DebugSpec, Profile};
-use ktriage::run::event_loop::{self, Painter, Screen};
+use ktriage::run::event_loop::Screen;
 use ktriage::run::interactive::{Console, ConsoleIo};
-use ktriage::run::switcher::KubeconfigSwitcher;
+use ktriage::run::wiring::{self, Wiring};
 use ktriage::sim::scenario::Scenario;
 use ktriage::ui::Theme;
 use ratatui::Terminal;
@@ -128,48 +123,30 @@ pub struct App {
 pub async fn launch(scenario: Scenario, context: &str, read_only: bool) -> App {
     let sim = common::start(scenario).await;
     let loaded = kubeconfig::load(Some(&sim.kubeconfig)).expect("the kubeconfig loads");
-    let contexts = ktriage::run::switcher::context_rows(&loaded);
-    let mut switcher = KubeconfigSwitcher::new(loaded, Overrides::default(), read_only, false);
-    let (client, target, hints) = switcher.connect(context).await.expect("connects");
+    let state_directory = sim.dir.path().join("state");
+    let app = wiring::start_app(Wiring {
+        read_only,
+        state_directory: Some(state_directory.clone()),
+        ..Wiring::new(loaded, context)
+    })
+    .await
+    .expect("connects");
     let screen = SharedScreen {
         terminal: Arc::new(Mutex::new(
             Terminal::new(TestBackend::new(120, 40)).expect("terminal"),
         )),
         pipes: Arc::default(),
     };
-    let audit = sim.dir.path().join("state/audit.log");
+    let audit = state_directory.join("audit.log");
     let (keys, key_receiver) = mpsc::channel(64);
-    let (sender, reports) = mpsc::channel(1024);
     let (_signal_sender, signals) = mpsc::channel(1);
     let mut drawn = screen.clone();
-    let audit_log = AuditLog::at(&audit);
-    let recent = sim.dir.path().join("state/recent-images");
     let task = tokio::spawn(async move {
         let _keep = _signal_sender;
-        let mut runner = Runner::new(client, sender);
-        runner.set_mutations(
-            GateSettings {
-                read_only,
-                audit: Some(audit_log),
-            },
-            Some(recent),
-        );
-        let mut state = AppState::new(target, contexts, Keymap::default(), jiff::Timestamp::now());
-        state.namespace_hints = hints;
         let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
-        let mut painter = Painter::new();
-        let _ = event_loop::run(
-            &mut drawn,
-            &mut painter,
-            &mut state,
-            &mut runner,
-            &mut switcher,
-            input,
-            reports,
-            signals,
-            &Theme::monochrome(),
-        )
-        .await;
+        let _ = app
+            .run(&mut drawn, input, signals, &Theme::monochrome())
+            .await;
     });
     App {
         screen,
