@@ -1,13 +1,14 @@
-//! The harness of the debug end-to-end tests: the simulated cluster, the
-//! real application loop on a TestBackend, and a "terminal" made of pipes
-//! that a session borrows, so a test can type into an attached shell, read
-//! what it prints and resize it.
+//! The harness of the end-to-end tests: the simulated cluster, and the
+//! program's own application loop (wired by `ktriage::run::wiring`, as the
+//! program wires it) on a screen of the test's choosing, driven by scripted
+//! keys. The usual screen is a TestBackend readable as text, with a
+//! "terminal" made of pipes that a session borrows, so a test can type into
+//! an attached shell, read what it prints and resize it.
 
 #![allow(dead_code)]
 
-#[path = "../common/mod.rs"]
-pub mod common;
-
+use std::ops::Deref;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -25,6 +26,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 use tokio::sync::mpsc;
+
+use crate::common;
 
 /// The test's end of a lent terminal.
 pub struct Lent {
@@ -112,15 +115,29 @@ impl SharedScreen {
     }
 }
 
-pub struct App {
-    pub screen: SharedScreen,
+/// The program's loop running in a task against a started simulated cluster.
+pub struct Program {
+    /// Keys (and resizes) for the loop.
     pub keys: mpsc::Sender<Msg>,
-    pub sim: common::Sim,
-    pub audit: std::path::PathBuf,
     pub task: tokio::task::JoinHandle<()>,
+    pub sim: common::Sim,
+    /// The audit log in the program's state directory.
+    pub audit: PathBuf,
 }
 
-pub async fn launch(scenario: Scenario, context: &str, read_only: bool) -> App {
+/// Start `scenario`'s cluster and run the program's loop on `screen`, in
+/// `context`, with its state directory inside the cluster's temporary
+/// directory.
+pub async fn start_program<D>(
+    mut screen: D,
+    scenario: Scenario,
+    context: &str,
+    read_only: bool,
+    theme: Theme,
+) -> Program
+where
+    D: Screen + Send + 'static,
+{
     let sim = common::start(scenario).await;
     let loaded = kubeconfig::load(Some(&sim.kubeconfig)).expect("the kubeconfig loads");
     let state_directory = sim.dir.path().join("state");
@@ -131,29 +148,73 @@ pub async fn launch(scenario: Scenario, context: &str, read_only: bool) -> App {
     })
     .await
     .expect("connects");
+    let (keys, key_receiver) = mpsc::channel(64);
+    // The loop ends when the signal sender is dropped: the task keeps it.
+    let (signal_sender, signals) = mpsc::channel(1);
+    let task = tokio::spawn(async move {
+        let _keep = signal_sender;
+        let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
+        let _ = app.run(&mut screen, input, signals, &theme).await;
+    });
+    Program {
+        keys,
+        task,
+        sim,
+        audit: state_directory.join("audit.log"),
+    }
+}
+
+/// The simulated cluster, until `App::stop_cluster` takes it away.
+pub struct Running(Option<common::Sim>);
+
+impl Deref for Running {
+    type Target = common::Sim;
+
+    fn deref(&self) -> &common::Sim {
+        self.0.as_ref().expect("the cluster was stopped")
+    }
+}
+
+/// The program on a 120x40 TestBackend.
+pub struct App {
+    pub screen: SharedScreen,
+    pub keys: mpsc::Sender<Msg>,
+    pub sim: Running,
+    pub audit: PathBuf,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+pub async fn launch(scenario: Scenario, context: &str, read_only: bool) -> App {
     let screen = SharedScreen {
         terminal: Arc::new(Mutex::new(
             Terminal::new(TestBackend::new(120, 40)).expect("terminal"),
         )),
         pipes: Arc::default(),
     };
-    let audit = state_directory.join("audit.log");
-    let (keys, key_receiver) = mpsc::channel(64);
-    let (_signal_sender, signals) = mpsc::channel(1);
-    let mut drawn = screen.clone();
-    let task = tokio::spawn(async move {
-        let _keep = _signal_sender;
-        let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
-        let _ = app
-            .run(&mut drawn, input, signals, &Theme::monochrome())
-            .await;
-    });
+    let program = start_program(
+        screen.clone(),
+        scenario,
+        context,
+        read_only,
+        Theme::monochrome(),
+    )
+    .await;
     App {
         screen,
-        keys,
-        sim,
-        audit,
-        task,
+        keys: program.keys,
+        sim: Running(Some(program.sim)),
+        audit: program.audit,
+        task: program.task,
+    }
+}
+
+impl App {
+    /// The API server goes away: streams are cut and nothing answers.
+    pub fn stop_cluster(&mut self) {
+        if let Some(sim) = self.sim.0.take() {
+            sim.server.restart();
+            drop(sim);
+        }
     }
 }
 
