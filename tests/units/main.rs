@@ -8,5 +8,6 @@
 mod support;
 
 mod app_update;
+mod architecture;
 mod model_fixtures;
 mod model_metrics;
