@@ -95,8 +95,8 @@ pub struct App {
     settings: Settings,
 }
 
-/// Build the client of the starting context. Nothing is drawn and nothing
-/// is asked of the cluster yet, so a failure here is a plain message.
+/// Build the client of the starting context. The terminal is not touched
+/// yet, so the program can report a failure here as a plain message.
 pub async fn start_app(wiring: Wiring) -> Result<App, RunError> {
     let Wiring {
         kubeconfig,
