@@ -92,7 +92,7 @@ fn next_match_rebound_elsewhere_leaves_n_unbound_in_yaml() {
 }
 
 fn detail(state: &mut AppState) {
-    let pod: k8s_openapi::api::core::v1::Pod = serde_json::from_value(serde_json::json!({
+    let pod = serde_json::from_value(serde_json::json!({
         "metadata": {"name": "web-1", "namespace": "shop", "uid": "u1"},
         "spec": {"containers": [{"name": "app"}, {"name": "proxy"}, {"name": "log"}]},
     }))

@@ -1,5 +1,5 @@
 //! Unit tests of the kubectl pod columns, one rule at a time, on small pods
-//! written inline. Real cluster objects are tested in `tests/model_fixtures.rs`.
+//! written inline. Real cluster objects are tested in `tests/units/model_fixtures.rs`.
 
 use serde_json::{Value, json};
 

@@ -162,9 +162,10 @@ async fn apply<D: Screen, S: ContextSwitcher>(
     true
 }
 
-/// The loop. `input` yields key and resize messages; `signals` ends it.
+/// The loop. `input` yields key and resize messages; `signals` ends it;
+/// `now` reads the time on every tick. Only `super::wiring` calls it.
 #[allow(clippy::too_many_arguments)]
-pub async fn run<D, I, S>(
+pub(crate) async fn run<D, I, S>(
     screen: &mut D,
     painter: &mut Painter,
     state: &mut AppState,
@@ -174,6 +175,7 @@ pub async fn run<D, I, S>(
     mut reports: mpsc::Receiver<ClusterEvent>,
     mut signals: mpsc::Receiver<()>,
     theme: &Theme,
+    now: super::wiring::Clock,
 ) -> std::io::Result<Exit>
 where
     D: Screen,
@@ -245,7 +247,7 @@ where
                 }
                 None => Vec::new(),
             },
-            _ = clock.tick() => update(state, Msg::Tick(jiff::Timestamp::now())),
+            _ = clock.tick() => update(state, Msg::Tick(now())),
             _ = signals.recv() => return Ok(Exit::Signal),
         };
         effects.extend(metrics_scope(state));

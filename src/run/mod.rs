@@ -7,6 +7,7 @@ pub mod event_loop;
 pub mod interactive;
 pub mod screen;
 pub mod switcher;
+pub mod wiring;
 
 use std::path::PathBuf;
 
@@ -14,13 +15,11 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::app::msg::Msg;
-use crate::app::state::AppState;
 use crate::cluster::kubeconfig::{self, KubeconfigError, Overrides};
-use crate::cluster::runner::Runner;
 use crate::terminal::{self, TerminalSession};
 use crate::ui::Theme;
-use event_loop::{Exit, Painter};
-use switcher::KubeconfigSwitcher;
+use event_loop::Exit;
+use wiring::{Settings, Wiring};
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
@@ -124,20 +123,21 @@ pub async fn run(options: Options) -> Result<(), RunError> {
         impersonate_user: options.impersonate_user.clone(),
         impersonate_groups: options.impersonate_groups.clone(),
     };
-    let contexts = switcher::context_rows(&loaded);
-    let mut switcher =
-        KubeconfigSwitcher::new(loaded, overrides, options.read_only, options.all_namespaces);
-    let (client, target, hints) =
-        switcher
-            .connect(&context)
-            .await
-            .map_err(|message| RunError::Client {
-                context: context.clone(),
-                message: message.as_str().to_string(),
-            })?;
+    let mut app = wiring::start_app(Wiring {
+        overrides,
+        read_only: options.read_only,
+        all_namespaces: options.all_namespaces,
+        state_directory: Some(directory),
+        ..Wiring::new(loaded, &context)
+    })
+    .await?;
     let config_path = crate::config::default_path().unwrap_or_default();
     let config = crate::config::Config::load(&config_path)?;
-    let keymap = config.keymap(&config_path)?;
+    app.configure(Settings {
+        keymap: config.keymap(&config_path)?,
+        debug_image: config.debug.image.clone(),
+        log_capacity: config.log_capacity(),
+    });
     let theme = if options.no_color || config.no_color {
         Theme::monochrome()
     } else {
@@ -155,24 +155,6 @@ pub async fn run(options: Options) -> Result<(), RunError> {
             let _ = signal_sender.send(()).await;
         }
     });
-    let (sender, reports) = mpsc::channel::<crate::protocol::ClusterEvent>(1024);
-    let mut runner = Runner::new(client, sender);
-    runner.set_save_directory(directory.join("logs"));
-    let recent_images = directory.join("recent-images");
-    runner.set_mutations(
-        crate::cluster::gate::GateSettings {
-            read_only: options.read_only,
-            audit: Some(crate::audit::AuditLog::at(directory.join("audit.log"))),
-        },
-        Some(recent_images.clone()),
-    );
-    let mut state = AppState::new(target, contexts, keymap, jiff::Timestamp::now());
-    state.session.namespace_hints = hints;
-    state.debug.defaults = crate::app::debug::DebugDefaults {
-        image: config.debug.image.clone(),
-        recent: crate::cluster::debug::read_recent_images(&recent_images),
-    };
-    state.logs.capacity = config.log_capacity();
     let events = terminal::console::EventsSwitch::new();
     let input = events.stream().filter_map(|event| async move {
         match event {
@@ -186,19 +168,9 @@ pub async fn run(options: Options) -> Result<(), RunError> {
         events,
         lent: None,
     };
-    let mut painter = Painter::new();
-    let result = event_loop::run(
-        &mut screen,
-        &mut painter,
-        &mut state,
-        &mut runner,
-        &mut switcher,
-        Box::pin(input),
-        reports,
-        signal_receiver,
-        &theme,
-    )
-    .await;
+    let result = app
+        .run(&mut screen, Box::pin(input), signal_receiver, &theme)
+        .await;
     session.restore();
     match result {
         Ok(exit) => {

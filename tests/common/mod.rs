@@ -4,8 +4,6 @@
 
 #![allow(dead_code)]
 
-pub mod app;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};

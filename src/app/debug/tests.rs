@@ -22,7 +22,7 @@ fn state() -> AppState {
         Keymap::default(),
         "2024-06-01T12:00:00Z".parse().unwrap(),
     );
-    let pod: k8s_openapi::api::core::v1::Pod = serde_json::from_value(serde_json::json!({
+    let pod = serde_json::from_value(serde_json::json!({
         "metadata": {"name": "web-1", "namespace": "shop", "uid": "u1"},
         "spec": {"containers": [{"name": "app"}, {"name": "proxy"}]},
     }))
@@ -435,7 +435,7 @@ fn a_container_that_ends_first_says_how() {
 fn the_container_selected_in_the_detail_view_is_the_default() {
     let mut state = state();
     press(&mut state, KeyCode::Enter);
-    let pod: k8s_openapi::api::core::v1::Pod = serde_json::from_value(serde_json::json!({
+    let pod = serde_json::from_value(serde_json::json!({
         "metadata": {"name": "web-1", "namespace": "shop", "uid": "u1"},
         "spec": {"containers": [{"name": "app"}, {"name": "proxy"}],
                  "ephemeralContainers": [{"name": "debugger-old11"}]},

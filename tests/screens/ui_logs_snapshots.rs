@@ -3,8 +3,6 @@
 //! reconnecting, the previous instance, a workload's pods, and a 403.
 //! A changed screen fails here until its new snapshot is reviewed.
 
-mod support;
-
 use crossterm::event::KeyCode;
 use jiff::Timestamp;
 use ktriage::app::logs::LogView;
@@ -14,7 +12,8 @@ use ktriage::app::update;
 use ktriage::protocol::logs::{
     ContainerKind, IncomingLine, LineKind, LogEvent, LogSource, LogTarget, StreamState,
 };
-use support::{SIZES, char_key, key, now, render, state};
+
+use crate::support::{SIZES, char_key, key, now, render, state};
 
 /// Build the state at each size (keys depend on the screen height).
 fn snapshot(name: &str, build: impl Fn(&mut AppState)) {

@@ -1,11 +1,11 @@
 //! The painter writes a frame only when it differs from the one on screen:
 //! an idle screen writes nothing.
 
-mod support;
-
 use ktriage::run::event_loop::{Painter, Screen};
 use ktriage::ui::Theme;
-use support::{fixture_rows, pods_reset, state};
+
+use crate::support;
+use crate::support::{fixture_rows, pods_reset, state};
 
 #[derive(Default)]
 struct CountingScreen {

@@ -2,8 +2,6 @@
 //! loading, empty, populated, error, forbidden, stale and read-only states.
 //! A changed screen fails here until its new snapshot is reviewed.
 
-mod support;
-
 use crossterm::event::KeyCode;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod};
@@ -13,7 +11,11 @@ use ktriage::app::{start, update};
 use ktriage::model::listing::{EventRow, NamespaceRow, NodeRow, WorkloadRow};
 use ktriage::model::rows::{PodRow, Usage, container_details};
 use ktriage::model::safe_text::SafeText;
-use support::{SIZES, char_key, fixture_pods, fixture_rows, key, now, pods_reset, render, state};
+
+use crate::support;
+use crate::support::{
+    SIZES, char_key, fixture_pods, fixture_rows, key, now, pods_reset, render, state,
+};
 
 fn snapshot(name: &str, mut build: impl FnMut() -> AppState) {
     for (width, height) in SIZES {

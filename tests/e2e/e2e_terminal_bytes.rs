@@ -4,23 +4,19 @@
 //! colour, and its log-like literal lines. No OSC, no BEL, no C1 control
 //! reaches the output; the text shows in caret notation instead.
 
-mod common;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ktriage::app::keymap::Keymap;
 use ktriage::app::msg::Msg;
-use ktriage::app::state::AppState;
-use ktriage::cluster::kubeconfig::{self, Overrides};
-use ktriage::cluster::runner::Runner;
-use ktriage::run::event_loop::{self, Painter, Screen};
-use ktriage::run::switcher::KubeconfigSwitcher;
+use ktriage::run::event_loop::Screen;
 use ktriage::terminal::{SessionSettings, TerminalSession, draw_synchronized};
 use ktriage::ui::Theme;
 use tokio::sync::mpsc;
+
+use crate::common;
+use crate::harness;
 
 #[derive(Clone, Default)]
 struct Bytes(Arc<Mutex<Vec<u8>>>);
@@ -60,44 +56,19 @@ async fn program() -> (
     tokio::task::JoinHandle<()>,
     common::Sim,
 ) {
-    let sim = common::start(common::fast_demo(1.0)).await;
-    let loaded = kubeconfig::load(Some(&sim.kubeconfig)).expect("loads");
-    let mut switcher = KubeconfigSwitcher::new(loaded, Overrides::default(), false, false);
-    let (client, target, hints) = switcher.connect("admin").await.expect("connects");
     let bytes = Bytes::default();
     let session =
         TerminalSession::enter_with(bytes.clone(), SessionSettings::without_tty(160, 100))
             .expect("a session");
-    let (keys, key_receiver) = mpsc::channel(64);
-    let (sender, reports) = mpsc::channel(1024);
-    let (_signal_sender, signals) = mpsc::channel::<()>(1);
-    let task = tokio::spawn(async move {
-        let _keep = _signal_sender;
-        let mut screen = ByteScreen(session);
-        let mut runner = Runner::new(client, sender);
-        let mut state = AppState::new(
-            target,
-            Vec::new(),
-            Keymap::default(),
-            jiff::Timestamp::now(),
-        );
-        state.session.namespace_hints = hints;
-        let mut painter = Painter::new();
-        let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
-        let _ = event_loop::run(
-            &mut screen,
-            &mut painter,
-            &mut state,
-            &mut runner,
-            &mut switcher,
-            input,
-            reports,
-            signals,
-            &Theme::colored(),
-        )
-        .await;
-    });
-    (keys, bytes, task, sim)
+    let program = harness::start_program(
+        ByteScreen(session),
+        common::fast_demo(1.0),
+        "admin",
+        false,
+        Theme::colored(),
+    )
+    .await;
+    (program.keys, bytes, program.task, program.sim)
 }
 
 /// No escape sequence from the cluster reached the terminal.

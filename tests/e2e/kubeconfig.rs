@@ -4,8 +4,6 @@
 //! meets a 403 while impersonating. Paths are passed in, so no test changes
 //! the process environment.
 
-mod common;
-
 use std::error::Error;
 use std::path::PathBuf;
 
@@ -13,6 +11,8 @@ use k8s_openapi::api::core::v1::Pod;
 use ktriage::cluster::kubeconfig::{self, KubeconfigError, LoadedKubeconfig, Overrides};
 use ktriage::sim::{Cluster, Scenario, SimServer};
 use kube::api::{Api, ListParams};
+
+use crate::common;
 
 type TestResult = Result<(), Box<dyn Error>>;
 

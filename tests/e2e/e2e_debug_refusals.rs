@@ -3,19 +3,18 @@
 //! permission, the API's 422, and read-only mode refusing with no request
 //! sent — each audited.
 
-mod debug_harness;
-
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
-use debug_harness::common;
-use debug_harness::*;
 use ktriage::app::debug::DebugEvent;
 use ktriage::audit::AuditLog;
 use ktriage::cluster::gate::{GateSettings, MutationGate};
 use ktriage::protocol::ClusterEvent;
 use ktriage::sim::scenario::Scenario;
 use tokio::sync::mpsc;
+
+use crate::common;
+use crate::harness::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pod_security_advice_and_rejection_in_a_baseline_namespace() {

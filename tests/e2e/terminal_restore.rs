@@ -34,6 +34,15 @@ fn probe_process_entry() -> TestResult {
     runtime.block_on(run_probe(&mode, &folder))
 }
 
+/// `probe_process_entry` as the test binary names it: its module path
+/// without the crate's name.
+fn probe_test_name() -> String {
+    match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::probe_process_entry"),
+        None => "probe_process_entry".to_string(),
+    }
+}
+
 async fn run_probe(mode: &str, folder: &Path) -> TestResult {
     install_panic_hook();
     let mut session = TerminalSession::enter()?;
@@ -188,10 +197,11 @@ impl ProbeRun {
         let place = |name: &str| shell_quote(&folder.path().join(name).to_string_lossy());
         let command = format!(
             "{PROBE_MODE}={mode} {PROBE_FOLDER}={folder_path} RUST_BACKTRACE=0 \
-             {executable} probe_process_entry --exact --nocapture --test-threads=1; \
+             {executable} {probe} --exact --nocapture --test-threads=1; \
              echo $? > {exit_status}; stty -a > {stty_after}; touch {finished}; sleep 30",
             folder_path = shell_quote(&folder.path().to_string_lossy()),
             executable = shell_quote(&executable.to_string_lossy()),
+            probe = probe_test_name(),
             exit_status = place("exit-status"),
             stty_after = place("stty-after"),
             finished = place("finished"),

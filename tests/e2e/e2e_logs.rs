@@ -2,15 +2,15 @@
 //! opened with `l` from a pod and from a workload, paused and resumed,
 //! searched, and refused with the API's words when `pods/log` is forbidden.
 
-mod common;
-
-use common::app::launch;
 use crossterm::event::KeyCode;
 use ktriage::sim::scenario::Scenario;
 
+use crate::common;
+use crate::harness::launch;
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pods_logs_follow_pause_resume_and_search() {
-    let app = launch(common::fast_demo(1.0), "admin").await;
+    let app = launch(common::fast_demo(1.0), "admin", false).await;
     app.expect("chatty").await;
     app.press(KeyCode::Char('/')).await;
     app.type_text("chatty").await;
@@ -43,7 +43,7 @@ async fn a_pods_logs_follow_pause_resume_and_search() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_workloads_logs_merge_its_pods() {
-    let app = launch(common::fast_demo(1.0), "admin").await;
+    let app = launch(common::fast_demo(1.0), "admin", false).await;
     app.expect("storefront-").await;
     app.press(KeyCode::Char('2')).await;
     app.expect("Deployment").await;
@@ -57,7 +57,7 @@ async fn a_workloads_logs_merge_its_pods() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn logs_the_role_may_not_read_are_refused_with_the_missing_right() {
-    let text = include_str!("../assets/scenarios/restricted.yaml").replacen(
+    let text = include_str!("../../assets/scenarios/restricted.yaml").replacen(
         "resources: [pods, pods/log,",
         "resources: [pods,",
         1,
@@ -65,6 +65,7 @@ async fn logs_the_role_may_not_read_are_refused_with_the_missing_right() {
     let app = launch(
         Scenario::parse(&text, "restricted.yaml").expect("parses"),
         "viewer",
+        false,
     )
     .await;
     app.expect("worker").await;

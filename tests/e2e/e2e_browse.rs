@@ -3,15 +3,15 @@
 //! crash-looping container's last termination, switch namespace and context,
 //! and the restricted user browsing `team-a` without an error screen.
 
-mod common;
-
-use common::app::launch;
 use crossterm::event::KeyCode;
 use ktriage::sim::scenario::Scenario;
 
+use crate::common;
+use crate::harness::launch;
+
 #[tokio::test(flavor = "multi_thread")]
 async fn browse_filter_open_and_switch() {
-    let app = launch(common::fast_demo(10.0), "admin").await;
+    let app = launch(common::fast_demo(10.0), "admin", false).await;
     let first = app.expect("storefront-").await;
     assert!(
         first.contains("ctx admin") && first.contains("ns shop"),
@@ -52,7 +52,7 @@ async fn browse_filter_open_and_switch() {
 #[tokio::test(flavor = "multi_thread")]
 async fn restricted_viewer_browses_team_a_without_an_error_screen() {
     let scenario = Scenario::restricted().expect("parses");
-    let app = launch(scenario, "viewer").await;
+    let app = launch(scenario, "viewer", false).await;
     let pods = app.expect("worker").await;
     assert!(pods.contains("ns team-a"), "{pods}");
     app.press(KeyCode::Char('3')).await;
@@ -69,7 +69,7 @@ async fn restricted_viewer_browses_team_a_without_an_error_screen() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn losing_the_api_server_keeps_the_data_and_says_so() {
-    let mut app = launch(common::fast_demo(1.0), "admin").await;
+    let mut app = launch(common::fast_demo(1.0), "admin", false).await;
     app.expect("storefront-").await;
     app.stop_cluster();
     let stale = app.expect("reconnecting, last update").await;

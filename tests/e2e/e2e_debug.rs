@@ -3,17 +3,16 @@
 //! with Ctrl-P Ctrl-Q back to the same screen, the shell's exit code, exec,
 //! an unpullable image, and each profile checked against what real kubectl
 //! sends. The application loop runs on a TestBackend whose "terminal" is a
-//! set of pipes the test types into (see `debug_harness`).
-
-mod debug_harness;
+//! set of pipes the test types into (see `harness`).
 
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use debug_harness::common;
-use debug_harness::*;
 use ktriage::app::msg::Msg;
 use ktriage::model::debug::Profile;
+
+use crate::common;
+use crate::harness::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_profile_creates_runs_attaches_and_detaches_back_to_the_same_screen() {

@@ -4,8 +4,6 @@
 //! (ContainerCreating, ErrImagePull), the errors (403, 422, read-only) and
 //! the exec dialog.
 
-mod support;
-
 use crossterm::event::KeyCode;
 use ktriage::app::debug::{ContainerProgress, DebugEvent, ExistingContainer, PodInspection};
 use ktriage::app::msg::{ClusterEvent, Msg};
@@ -13,7 +11,8 @@ use ktriage::app::state::AppState;
 use ktriage::app::{start, update};
 use ktriage::model::pod_security::{Enforcement, Level};
 use ktriage::model::safe_text::SafeText;
-use support::{SIZES, char_key, fixture_rows, key, pods_reset, render, state};
+
+use crate::support::{SIZES, char_key, fixture_rows, key, pods_reset, render, state};
 
 fn snapshot(name: &str, mut build: impl FnMut() -> AppState) {
     for (width, height) in SIZES {

@@ -1,13 +1,13 @@
 //! The state machine: messages in, state and effects out.
 
-mod support;
-
 use crossterm::event::KeyCode;
 use ktriage::app::msg::{ClusterEvent, Effect, Msg, WatchUpdate};
 use ktriage::app::state::View;
 use ktriage::app::{start, update};
 use ktriage::model::safe_text::SafeText;
-use support::{char_key, fixture_rows, key, pods_reset, state};
+
+use crate::support;
+use crate::support::{char_key, fixture_rows, key, pods_reset, state};
 
 #[test]
 fn start_watches_pods_metrics_and_lists() {

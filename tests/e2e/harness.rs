@@ -1,35 +1,33 @@
-//! The harness of the debug end-to-end tests: the simulated cluster, the
-//! real application loop on a TestBackend, and a "terminal" made of pipes
-//! that a session borrows, so a test can type into an attached shell, read
-//! what it prints and resize it.
+//! The harness of the end-to-end tests: the simulated cluster, and the
+//! program's own application loop (wired by `ktriage::run::wiring`, as the
+//! program wires it) on a screen of the test's choosing, driven by scripted
+//! keys. The usual screen is a TestBackend readable as text, with a
+//! "terminal" made of pipes that a session borrows, so a test can type into
+//! an attached shell, read what it prints and resize it.
 
 #![allow(dead_code)]
 
-#[path = "../common/mod.rs"]
-pub mod common;
-
+use std::ops::Deref;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ktriage::app::debug::Identity;
-use ktriage::app::keymap::Keymap;
 use ktriage::app::msg::Msg;
-use ktriage::app::state::AppState;
-use ktriage::audit::AuditLog;
-use ktriage::cluster::gate::GateSettings;
-use ktriage::cluster::kubeconfig::{self, Overrides};
-use ktriage::cluster::runner::Runner;
+use ktriage::cluster::kubeconfig;
 use ktriage::model::debug::{DebugSpec, Profile};
-use ktriage::run::event_loop::{self, Painter, Screen};
+use ktriage::run::event_loop::Screen;
 use ktriage::run::interactive::{Console, ConsoleIo};
-use ktriage::run::switcher::KubeconfigSwitcher;
+use ktriage::run::wiring::{self, Wiring};
 use ktriage::sim::scenario::Scenario;
 use ktriage::ui::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 use tokio::sync::mpsc;
+
+use crate::common;
 
 /// The test's end of a lent terminal.
 pub struct Lent {
@@ -117,66 +115,106 @@ impl SharedScreen {
     }
 }
 
+/// The program's loop running in a task against a started simulated cluster.
+pub struct Program {
+    /// Keys (and resizes) for the loop.
+    pub keys: mpsc::Sender<Msg>,
+    pub task: tokio::task::JoinHandle<()>,
+    pub sim: common::Sim,
+    /// The audit log in the program's state directory.
+    pub audit: PathBuf,
+}
+
+/// Start `scenario`'s cluster and run the program's loop on `screen`, in
+/// `context`, with its state directory inside the cluster's temporary
+/// directory.
+pub async fn start_program<D>(
+    mut screen: D,
+    scenario: Scenario,
+    context: &str,
+    read_only: bool,
+    theme: Theme,
+) -> Program
+where
+    D: Screen + Send + 'static,
+{
+    let sim = common::start(scenario).await;
+    let loaded = kubeconfig::load(Some(&sim.kubeconfig)).expect("the kubeconfig loads");
+    let state_directory = sim.dir.path().join("state");
+    let app = wiring::start_app(Wiring {
+        read_only,
+        state_directory: Some(state_directory.clone()),
+        ..Wiring::new(loaded, context)
+    })
+    .await
+    .expect("connects");
+    let (keys, key_receiver) = mpsc::channel(64);
+    // The loop ends when the signal sender is dropped: the task keeps it.
+    let (signal_sender, signals) = mpsc::channel(1);
+    let task = tokio::spawn(async move {
+        let _keep = signal_sender;
+        let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
+        let _ = app.run(&mut screen, input, signals, &theme).await;
+    });
+    Program {
+        keys,
+        task,
+        sim,
+        audit: state_directory.join("audit.log"),
+    }
+}
+
+/// The simulated cluster, until `App::stop_cluster` takes it away.
+pub struct Running(Option<common::Sim>);
+
+impl Deref for Running {
+    type Target = common::Sim;
+
+    fn deref(&self) -> &common::Sim {
+        self.0.as_ref().expect("the cluster was stopped")
+    }
+}
+
+/// The program on a 120x40 TestBackend.
 pub struct App {
     pub screen: SharedScreen,
     pub keys: mpsc::Sender<Msg>,
-    pub sim: common::Sim,
-    pub audit: std::path::PathBuf,
+    pub sim: Running,
+    pub audit: PathBuf,
     pub task: tokio::task::JoinHandle<()>,
 }
 
 pub async fn launch(scenario: Scenario, context: &str, read_only: bool) -> App {
-    let sim = common::start(scenario).await;
-    let loaded = kubeconfig::load(Some(&sim.kubeconfig)).expect("the kubeconfig loads");
-    let contexts = ktriage::run::switcher::context_rows(&loaded);
-    let mut switcher = KubeconfigSwitcher::new(loaded, Overrides::default(), read_only, false);
-    let (client, target, hints) = switcher.connect(context).await.expect("connects");
     let screen = SharedScreen {
         terminal: Arc::new(Mutex::new(
             Terminal::new(TestBackend::new(120, 40)).expect("terminal"),
         )),
         pipes: Arc::default(),
     };
-    let audit = sim.dir.path().join("state/audit.log");
-    let (keys, key_receiver) = mpsc::channel(64);
-    let (sender, reports) = mpsc::channel(1024);
-    let (_signal_sender, signals) = mpsc::channel(1);
-    let mut drawn = screen.clone();
-    let audit_log = AuditLog::at(&audit);
-    let recent = sim.dir.path().join("state/recent-images");
-    let task = tokio::spawn(async move {
-        let _keep = _signal_sender;
-        let mut runner = Runner::new(client, sender);
-        runner.set_mutations(
-            GateSettings {
-                read_only,
-                audit: Some(audit_log),
-            },
-            Some(recent),
-        );
-        let mut state = AppState::new(target, contexts, Keymap::default(), jiff::Timestamp::now());
-        state.session.namespace_hints = hints;
-        let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
-        let mut painter = Painter::new();
-        let _ = event_loop::run(
-            &mut drawn,
-            &mut painter,
-            &mut state,
-            &mut runner,
-            &mut switcher,
-            input,
-            reports,
-            signals,
-            &Theme::monochrome(),
-        )
-        .await;
-    });
+    let program = start_program(
+        screen.clone(),
+        scenario,
+        context,
+        read_only,
+        Theme::monochrome(),
+    )
+    .await;
     App {
         screen,
-        keys,
-        sim,
-        audit,
-        task,
+        keys: program.keys,
+        sim: Running(Some(program.sim)),
+        audit: program.audit,
+        task: program.task,
+    }
+}
+
+impl App {
+    /// The API server goes away: streams are cut and nothing answers.
+    pub fn stop_cluster(&mut self) {
+        if let Some(sim) = self.sim.0.take() {
+            sim.server.restart();
+            drop(sim);
+        }
     }
 }
 
