@@ -1,15 +1,12 @@
 //! Drawing: `draw(frame, &AppState, &Theme)` reads the state and never
-//! changes it. One file per screen; the chrome (header, title, status line)
-//! and the overlays are shared.
+//! changes it. `views/` holds one file per screen, `widgets/` the pieces
+//! they share (the table, the chrome, pop-up placement). Views take cluster
+//! and typed text as `SafeText` and make none (tests/units/architecture.rs
+//! checks it). No I/O, no kube, no clock: time comes from the state.
 
-pub mod chrome;
-pub mod debug;
-pub mod detail;
-pub mod logs;
-pub mod overlays;
-pub mod tables;
 pub mod theme;
-pub mod yaml;
+pub mod views;
+pub mod widgets;
 
 #[cfg(test)]
 mod hostile_input_tests;
@@ -19,6 +16,10 @@ use ratatui::layout::{Constraint, Layout};
 
 use crate::app::state::{AppState, View};
 pub use theme::Theme;
+use views::{
+    contexts, debug, help, logs, namespaces, nodes, palette, pod_detail, pods, workloads, yaml,
+};
+use widgets::chrome;
 
 pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
     let [header, title, body, status] = Layout::vertical([
@@ -54,21 +55,21 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
         _ => chrome::title(frame, title, state, theme, counts),
     }
     match state.navigation.view {
-        View::Pods => tables::pods(frame, body, state, theme),
-        View::Workloads => tables::workloads(frame, body, state, theme),
-        View::Namespaces => tables::namespaces(frame, body, state, theme),
-        View::Nodes => tables::nodes(frame, body, state, theme),
-        View::Contexts => tables::contexts(frame, body, state, theme),
-        View::PodDetail => detail::draw(frame, body, state, theme),
+        View::Pods => pods::draw(frame, body, state, theme),
+        View::Workloads => workloads::draw(frame, body, state, theme),
+        View::Namespaces => namespaces::draw(frame, body, state, theme),
+        View::Nodes => nodes::draw(frame, body, state, theme),
+        View::Contexts => contexts::draw(frame, body, state, theme),
+        View::PodDetail => pod_detail::draw(frame, body, state, theme),
         View::Yaml => yaml::draw(frame, body, state, theme),
         View::Logs => logs::draw(frame, body, state, theme),
     }
     chrome::status(frame, status, state, theme);
     if state.overlay == crate::app::state::Overlay::Help {
-        overlays::help(frame, frame.area(), state, theme);
+        help::draw(frame, frame.area(), state, theme);
     }
     if state.overlay.palette().is_some() {
-        overlays::palette(frame, frame.area(), state, theme);
+        palette::draw(frame, frame.area(), state, theme);
     }
     if state.debug.flow.is_some() {
         debug::draw(frame, frame.area(), state, theme);

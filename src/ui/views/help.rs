@@ -1,27 +1,16 @@
-//! Pop-ups over the current view: the help screen, generated from the
-//! command registry and the live keymap, and the command palette.
+//! The help pop-up, generated from the command registry and the live
+//! keymap: the commands that act in the view on screen.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::theme::Theme;
 use crate::app::commands::{COMMANDS, CommandId, Danger};
-use crate::app::overlay::palette;
 use crate::app::state::AppState;
 use crate::app::state::View;
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
-}
+use crate::ui::theme::Theme;
+use crate::ui::widgets::popup::centered;
 
 /// Commands that only move the selection: one help line when space is short.
 const MOVEMENT: [CommandId; 6] = [
@@ -35,7 +24,7 @@ const MOVEMENT: [CommandId; 6] = [
 
 /// The keys of the view, from the registry: one column when it fits (the
 /// movement keys folded into one line if need be), two on short screens.
-pub fn help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut commands: Vec<_> = COMMANDS
         .iter()
         .filter(|c| c.acts_in(state.navigation.view))
@@ -136,7 +125,7 @@ pub fn help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
     let height = lines.len() as u16 + 2;
     let width = (column_width * columns + 2) as u16;
-    let popup = centered(area, width, height);
+    let popup = centered(area, width, height, 0);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).block(
@@ -144,37 +133,6 @@ pub fn help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 .borders(Borders::ALL)
                 .title(" Keys (any key closes) "),
         ),
-        popup,
-    );
-}
-
-pub fn palette(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let Some(current) = state.overlay.palette() else {
-        return;
-    };
-    let suggestions = palette::suggestions(state);
-    let mut lines = vec![Line::from(vec![
-        Span::styled(":", theme.title()),
-        Span::raw(current.input.shown().as_str()),
-        Span::raw("█"),
-    ])];
-    for (index, suggestion) in suggestions.iter().enumerate() {
-        let style = if index == current.selected.min(suggestions.len().saturating_sub(1)) {
-            theme.selected()
-        } else {
-            ratatui::style::Style::default()
-        };
-        lines.push(Line::from(Span::styled(format!(" {suggestion}"), style)));
-    }
-    let popup = Rect {
-        x: area.x + 2,
-        y: area.y + 1,
-        width: area.width.saturating_sub(4).min(60),
-        height: (lines.len() as u16 + 2).min(area.height.saturating_sub(1)),
-    };
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Command ")),
         popup,
     );
 }

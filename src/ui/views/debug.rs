@@ -9,7 +9,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::theme::Theme;
 use crate::app::debug::{
     ContainerProgress, DebugDialog, DebugFlow, DebugProgress, ExecDialog, Field, Shell,
 };
@@ -17,18 +16,8 @@ use crate::app::state::AppState;
 use crate::model::debug::Profile;
 use crate::model::pod_security::{Advice, Enforcement};
 use crate::model::safe_text::SafeText;
-
-/// A pop-up nearly as large as the screen, at most `width` wide.
-fn popup(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width.saturating_sub(2)).max(1);
-    let height = height.min(area.height.saturating_sub(2)).max(1);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
-}
+use crate::ui::theme::Theme;
+use crate::ui::widgets::popup::centered;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     match &state.debug.flow {
@@ -278,7 +267,12 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
     } else {
         (wrapped_height(std::slice::from_ref(&status), width) + 1).min(8)
     };
-    let outer = popup(area, 110, wrapped_height(&lines, width) + footer_height + 2);
+    let outer = centered(
+        area,
+        110,
+        wrapped_height(&lines, width) + footer_height + 2,
+        1,
+    );
     frame.render_widget(Clear, outer);
     let title = format!(
         " Debug pod {}/{} ",
@@ -381,7 +375,7 @@ fn draw_progress(frame: &mut Frame, area: Rect, progress: &DebugProgress, theme:
         theme.dim(),
     )));
     let width = area.width.saturating_sub(2).min(98);
-    let outer = popup(area, 100, wrapped_height(&lines, width) + 2);
+    let outer = centered(area, 100, wrapped_height(&lines, width) + 2, 1);
     frame.render_widget(Clear, outer);
     let title = format!(
         " Debug container {} in {}/{} ",
@@ -396,7 +390,7 @@ fn draw_progress(frame: &mut Frame, area: Rect, progress: &DebugProgress, theme:
 }
 
 fn draw_exec(frame: &mut Frame, area: Rect, dialog: &ExecDialog, theme: &Theme) {
-    let outer = popup(area, 90, 10);
+    let outer = centered(area, 90, 10, 1);
     frame.render_widget(Clear, outer);
     let title = format!(
         " Exec in pod {}/{} ",

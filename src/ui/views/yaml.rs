@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::theme::Theme;
 use crate::app::state::AppState;
+use crate::ui::theme::Theme;
 
 fn highlight(text: &str, needle: &str, theme: &Theme) -> Line<'static> {
     if needle.is_empty() {

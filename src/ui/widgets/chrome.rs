@@ -7,11 +7,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::theme::Theme;
 use crate::app::commands::CommandId;
 use crate::app::lists::collection::Sync;
 use crate::app::state::{AppState, Level, View};
 use crate::model::duration::human_duration;
+use crate::ui::theme::Theme;
 
 pub fn header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let target = &state.session.target;
@@ -126,7 +126,7 @@ pub fn status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     };
     let mut spans = Vec::new();
     if let (View::Logs, Some(logs)) = (state.navigation.view, &state.logs.view) {
-        spans.extend(super::logs::status(logs, theme));
+        spans.extend(crate::ui::views::logs::status(logs, theme));
     }
     if let Some((level, text)) = sync_text(state, sync) {
         spans.push(Span::styled(format!(" {text} "), style(level)));

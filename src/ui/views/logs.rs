@@ -13,13 +13,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthChar;
 
-use super::theme::Theme;
 use crate::app::logs::source_number;
 use crate::app::logs::{LogView, PromptKind, SINCE_PRESETS, TAIL_PRESETS};
 use crate::app::state::AppState;
 use crate::model::log_buffer::LineKind;
 use crate::model::log_line::{AnsiStyle, LogLevel};
 use crate::protocol::logs::LogTarget;
+use crate::ui::theme::Theme;
 
 /// Colours for sources' prefixes (no red: red means error).
 const SOURCE_COLORS: [Color; 6] = [

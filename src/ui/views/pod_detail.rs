@@ -9,10 +9,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::theme::{Theme, health_marker};
 use crate::app::state::AppState;
 use crate::model::detail::PodDetail;
 use crate::model::duration::age;
+use crate::ui::theme::{Theme, health_marker};
 
 fn section(title: &str, theme: &Theme) -> Line<'static> {
     Line::from(Span::styled(title.to_string(), theme.title()))
