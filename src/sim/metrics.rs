@@ -5,8 +5,8 @@
 use std::time::Instant;
 
 use super::kubelet::container::ContainerRuntime;
+use super::quantity::{cpu_nanocores, memory_bytes};
 use super::scenario::Behavior;
-use crate::model::quantity::{cpu_nanocores, memory_bytes};
 
 /// `(cpu nanocores, memory bytes)` of a running container at `now`.
 pub fn usage(container: &ContainerRuntime, now: Instant, speed: f64) -> (u64, u64) {

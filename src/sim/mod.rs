@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod objects;
 pub mod patch;
 pub mod protobuf;
+pub mod quantity;
 pub mod resources;
 pub mod run;
 pub mod scenario;

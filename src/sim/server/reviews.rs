@@ -11,13 +11,13 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::super::protobuf;
+use super::super::quantity::{format_cpu, format_memory};
 use super::super::resources::{NODES, PODS};
 use super::super::status::ApiError;
 use super::super::store::ListRequest;
 use super::request::{Query, ResourcePath};
 use super::rest::{selected, selectors};
 use super::{Caller, Shared, body_bytes, json_response};
-use crate::model::quantity::{format_cpu_quantity, format_memory_quantity};
 
 pub async fn create(
     shared: &Arc<Shared>,
@@ -112,7 +112,7 @@ pub fn metrics(
                         "kind": "NodeMetrics", "apiVersion": "metrics.k8s.io/v1beta1",
                         "metadata": {"name": node.name, "creationTimestamp": now, "labels": node.labels},
                         "timestamp": now, "window": "20.022s",
-                        "usage": {"cpu": format_cpu_quantity(cpu), "memory": format_memory_quantity(memory)},
+                        "usage": {"cpu": format_cpu(cpu), "memory": format_memory(memory)},
                     })
                 })
                 .collect();
