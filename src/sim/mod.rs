@@ -15,6 +15,7 @@ pub mod logs;
 pub mod metrics;
 pub mod objects;
 pub mod patch;
+pub mod printers;
 pub mod protobuf;
 pub mod quantity;
 pub mod resources;

@@ -1,18 +1,16 @@
 //! `meta.k8s.io/v1` Tables, so `kubectl get` prints the columns it prints
-//! against a real cluster. Pods use the one shared implementation of
-//! kubectl's printPod (`model::pod_status`). Types without a printer here
-//! return `None` and are served as plain lists (kubectl then prints NAME, AGE).
+//! against a real cluster. Pods use the simulator's own reading of the
+//! server's printPod (`printers::pod`). Types without a printer here return
+//! `None` and are served as plain lists (kubectl then prints NAME, AGE).
 
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::Pod;
 use serde_json::{Value, json};
 
+use super::super::printers::{print_pod, since};
 use super::super::resources::ResourceType;
 use super::super::store::StoredObject;
-use crate::model::duration::{age, human_duration};
-use crate::model::pod_status::{summarize, wide_columns};
 
 fn column(name: &str, kind: &str, format: &str, priority: u8, description: &str) -> Value {
     json!({"name": name, "type": kind, "format": format, "description": description, "priority": priority})
@@ -25,7 +23,7 @@ fn created(value: &Value) -> Option<Timestamp> {
 }
 
 fn age_of(value: &Value, now: Timestamp) -> String {
-    created(value).map_or_else(|| "<unknown>".to_string(), |t| age(t, now))
+    since(created(value), now)
 }
 
 fn partial_metadata(value: &Value) -> Value {
@@ -223,10 +221,7 @@ fn printer(resource: &ResourceType) -> Option<Columns> {
                 let last = value["lastTimestamp"]
                     .as_str()
                     .and_then(|t| t.parse::<Timestamp>().ok());
-                let last_seen = last.map_or_else(
-                    || "<unknown>".to_string(),
-                    |t| human_duration(now.duration_since(t).as_secs()),
-                );
+                let last_seen = since(last, now);
                 let involved = &value["involvedObject"];
                 let object = format!(
                     "{}/{}",
@@ -250,25 +245,19 @@ fn printer(resource: &ResourceType) -> Option<Columns> {
 }
 
 fn pod_row(value: &Value, now: Timestamp) -> (Vec<Value>, Option<Value>) {
-    let Ok(pod) = serde_json::from_value::<Pod>(value.clone()) else {
-        return (vec![value["metadata"]["name"].clone()], None);
-    };
-    let summary = summarize(&pod);
-    let (ip, node, nominated, gates) = wide_columns(&pod);
+    let row = print_pod(value, now);
     let cells = vec![
-        value["metadata"]["name"].clone(),
-        json!(summary.ready_column()),
-        json!(summary.status),
-        json!(summary.restarts_column(now)),
-        json!(age_of(value, now)),
-        json!(ip),
-        json!(node),
-        json!(nominated),
-        json!(gates),
+        json!(row.name),
+        json!(row.ready),
+        json!(row.status),
+        json!(row.restarts),
+        json!(row.age),
+        json!(row.ip),
+        json!(row.node),
+        json!(row.nominated_node),
+        json!(row.readiness_gates),
     ];
-    let phase = value["status"]["phase"].as_str().unwrap_or_default();
-    let conditions = matches!(phase, "Succeeded" | "Failed")
-        .then(|| json!([{"type": "Completed", "status": "True"}]));
+    let conditions = row.completion.map(|c| json!([c.condition()]));
     (cells, conditions)
 }
 
