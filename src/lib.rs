@@ -6,6 +6,5 @@ pub mod cluster;
 pub mod config;
 pub mod model;
 pub mod run;
-pub mod sim;
 pub mod terminal;
 pub mod ui;

@@ -7,7 +7,7 @@ mod common;
 
 use common::app::launch;
 use crossterm::event::KeyCode;
-use ktriage::sim::scenario::Scenario;
+use ktriage_sim::scenario::Scenario;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn browse_filter_open_and_switch() {

@@ -14,7 +14,7 @@ use ktriage::app::debug::DebugEvent;
 use ktriage::app::msg::{ClusterEvent, Msg};
 use ktriage::audit::AuditLog;
 use ktriage::cluster::gate::{GateSettings, MutationGate};
-use ktriage::sim::scenario::Scenario;
+use ktriage_sim::scenario::Scenario;
 use tokio::sync::mpsc;
 
 #[tokio::test(flavor = "multi_thread")]

@@ -6,7 +6,7 @@ mod common;
 
 use common::app::launch;
 use crossterm::event::KeyCode;
-use ktriage::sim::scenario::Scenario;
+use ktriage_sim::scenario::Scenario;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pods_logs_follow_pause_resume_and_search() {
@@ -57,7 +57,7 @@ async fn a_workloads_logs_merge_its_pods() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn logs_the_role_may_not_read_are_refused_with_the_missing_right() {
-    let text = include_str!("../assets/scenarios/restricted.yaml").replacen(
+    let text = ktriage_sim::scenario::RESTRICTED_YAML.replacen(
         "resources: [pods, pods/log,",
         "resources: [pods,",
         1,

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use k8s_openapi::api::core::v1::Pod;
 use ktriage::cluster::kubeconfig::{self, KubeconfigError, LoadedKubeconfig, Overrides};
-use ktriage::sim::{Cluster, Scenario, SimServer};
+use ktriage_sim::{Cluster, Scenario, SimServer};
 use kube::api::{Api, ListParams};
 
 type TestResult = Result<(), Box<dyn Error>>;

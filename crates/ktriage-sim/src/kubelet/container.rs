@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
-use crate::sim::scenario::{Behavior, ContainerSpec};
+use crate::scenario::{Behavior, ContainerSpec};
 
 /// Where a container sits in the pod.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -440,7 +440,7 @@ pub fn back_off_seconds(level: u32) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::Resources;
+    use crate::scenario::Resources;
     use std::collections::BTreeMap;
 
     fn spec(behavior: Behavior) -> ContainerSpec {

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{kubectl_debug_patch, pod};
-use crate::sim::patch::{PatchError, json_merge_patch, strategic_merge_patch};
+use crate::patch::{PatchError, json_merge_patch, strategic_merge_patch};
 
 #[test]
 fn json_merge_patch_follows_rfc_7386() {

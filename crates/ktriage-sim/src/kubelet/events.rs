@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::sim::resources::EVENTS;
-use crate::sim::store::{Store, now_rfc3339};
+use crate::resources::EVENTS;
+use crate::store::{Store, now_rfc3339};
 
 /// The object an event is about.
 #[derive(Debug, Clone)]

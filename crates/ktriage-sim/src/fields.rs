@@ -81,7 +81,7 @@ fn text(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::resources::{EVENTS, PODS};
+    use crate::resources::{EVENTS, PODS};
     use serde_json::json;
 
     #[test]

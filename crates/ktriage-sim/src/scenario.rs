@@ -11,6 +11,15 @@ use serde::Deserialize;
 
 use super::auth::User;
 
+/// The text of the built-in demo scenario (`assets/scenarios/demo.yaml` in
+/// this crate).
+pub const DEMO_YAML: &str = include_str!("../assets/scenarios/demo.yaml");
+
+/// The text of the built-in restricted-access scenario
+/// (`assets/scenarios/restricted.yaml` in this crate), for callers that
+/// start from it and change a rule.
+pub const RESTRICTED_YAML: &str = include_str!("../assets/scenarios/restricted.yaml");
+
 /// A whole scenario.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -358,18 +367,12 @@ impl Scenario {
 
     /// The built-in demo scenario.
     pub fn demo() -> Result<Scenario, ScenarioError> {
-        Scenario::parse(
-            include_str!("../../assets/scenarios/demo.yaml"),
-            "assets/scenarios/demo.yaml",
-        )
+        Scenario::parse(DEMO_YAML, "assets/scenarios/demo.yaml")
     }
 
     /// The built-in restricted-access scenario.
     pub fn restricted() -> Result<Scenario, ScenarioError> {
-        Scenario::parse(
-            include_str!("../../assets/scenarios/restricted.yaml"),
-            "assets/scenarios/restricted.yaml",
-        )
+        Scenario::parse(RESTRICTED_YAML, "assets/scenarios/restricted.yaml")
     }
 
     fn check(&self) -> Result<(), String> {

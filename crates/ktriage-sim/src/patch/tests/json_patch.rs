@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::sim::patch::{PatchError, json_patch};
+use crate::patch::{PatchError, json_patch};
 
 fn patched(mut document: Value, operations: Value) -> Result<Value, PatchError> {
     json_patch(&mut document, &operations)?;

@@ -370,7 +370,7 @@ pub fn service(spec: &ServiceSpec, index: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::{Behavior, ContainerSpec};
+    use crate::scenario::{Behavior, ContainerSpec};
 
     fn container_spec(name: &str) -> ContainerSpec {
         ContainerSpec {

@@ -475,7 +475,7 @@ impl Kubelet {
                 .limits
                 .memory
                 .as_deref()
-                .and_then(crate::sim::quantity::memory_bytes),
+                .and_then(crate::quantity::memory_bytes),
             has_previous: c.last.is_some(),
             restart_count: c.restart_count,
             current_id: match &c.state {
@@ -516,7 +516,7 @@ impl Kubelet {
                     .filter(|c| c.is_running())
                     .map(|c| {
                         let (cpu, memory) = super::metrics::usage(c, now, self.speed);
-                        json!({"name": c.spec.name, "usage": {"cpu": crate::sim::quantity::format_cpu(cpu), "memory": crate::sim::quantity::format_memory(memory)}})
+                        json!({"name": c.spec.name, "usage": {"cpu": crate::quantity::format_cpu(cpu), "memory": crate::quantity::format_memory(memory)}})
                     })
                     .collect();
                 let labels = labels_of(&key.0, &key.1).unwrap_or_default();

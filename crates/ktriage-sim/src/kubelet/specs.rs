@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::sim::scenario::{Behavior, ContainerSpec, Resources};
+use crate::scenario::{Behavior, ContainerSpec, Resources};
 
 /// Container specs for a pod that came through the API rather than a scenario.
 pub fn specs_from_pod(pod: &Value, list: &str) -> Vec<ContainerSpec> {

@@ -165,14 +165,14 @@ impl PodRuntime {
                 .limits
                 .memory
                 .as_deref()
-                .and_then(crate::sim::quantity::memory_bytes)
+                .and_then(crate::quantity::memory_bytes)
                 .unwrap_or(u64::MAX) as f64;
             let base = c
                 .spec
                 .usage
                 .memory
                 .as_deref()
-                .and_then(crate::sim::quantity::memory_bytes)
+                .and_then(crate::quantity::memory_bytes)
                 .unwrap_or(32 << 20) as f64;
             (base, limit)
         };

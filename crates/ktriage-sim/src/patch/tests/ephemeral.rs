@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{kubectl_debug_patch, pod};
-use crate::sim::patch::{
+use crate::patch::{
     FieldCause, drop_non_ephemeral_changes, invalid_message, strategic_merge_patch,
     validate_ephemeral_update,
 };
