@@ -2,8 +2,6 @@
 //! connections and a compacted history (410) without a hot loop, 403 and 401
 //! reach the client as API errors, and exec speaks the channel protocol.
 
-mod common;
-
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -12,7 +10,7 @@ use kube::api::{Api, AttachParams, PostParams};
 use kube::runtime::{WatchStreamExt, watcher};
 use tokio::io::AsyncReadExt;
 
-use common::{client, fast_demo, start};
+use crate::harness::{self, client, fast_demo, start};
 
 fn pod(name: &str) -> Pod {
     serde_json::from_value(serde_json::json!({
@@ -222,10 +220,10 @@ async fn exec_returns_output_and_exit_code() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_crash_loop_waits_with_the_kubelets_message() {
-    let sim = common::start(common::fast_demo(25.0)).await;
-    let client = common::client(&sim, "admin").await;
+    let sim = harness::start(harness::fast_demo(25.0)).await;
+    let client = harness::client(&sim, "admin").await;
     let api: kube::Api<k8s_openapi::api::core::v1::Pod> = kube::Api::namespaced(client, "shop");
-    let (pod, message) = common::eventually(Duration::from_secs(20), || {
+    let (pod, message) = harness::eventually(Duration::from_secs(20), || {
         let api = api.clone();
         async move {
             let pods = api

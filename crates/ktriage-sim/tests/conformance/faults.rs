@@ -3,8 +3,6 @@
 //! did arrive are whole and in order), and the service proxy reaching the
 //! upstream a scenario names.
 
-mod common;
-
 use std::time::Duration;
 
 use futures::{AsyncBufReadExt, TryStreamExt};
@@ -12,11 +10,11 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, LogParams};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use common::{client, fast_demo, start};
+use crate::harness::{self, client, fast_demo, start};
 
 /// A raw HTTPS request with curl, so client-side retries (kube-rs retries
 /// 429 and 503 by itself) do not hide what the server answered.
-async fn curl(sim: &common::Sim, path: &str) -> String {
+async fn curl(sim: &harness::Sim, path: &str) -> String {
     let ca = sim.dir.path().join("ca.pem");
     std::fs::write(&ca, &sim.server.ca_pem).expect("the CA is written");
     let mut command = std::process::Command::new("curl");
@@ -25,7 +23,7 @@ async fn curl(sim: &common::Sim, path: &str) -> String {
         .arg(&ca)
         .args(["-H", "Authorization: Bearer demo-admin-token"])
         .arg(format!("{}{path}", sim.server.url()));
-    common::stdout(&common::run(command).await)
+    harness::stdout(&harness::run(command).await)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,13 +2,11 @@
 //! the columns of `get`, watches, logs and their errors, access reviews,
 //! `top`, `describe`, `apply` and `debug -it` with the simulated shell.
 
-mod common;
-
 use std::io::Write;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{eventually, fast_demo, run, start, stderr, stdout};
+use crate::harness::{self, eventually, fast_demo, run, start, stderr, stdout};
 
 const VERSIONS: [&str; 3] = ["1.27", "1.30", "1.33"];
 
@@ -258,7 +256,7 @@ async fn apply_creates_a_pod() {
         let manifest = format!(
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: applied-{index}\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n"
         );
-        let path = common::write(sim.dir.path(), &format!("pod-{index}.yaml"), &manifest);
+        let path = harness::write(sim.dir.path(), &format!("pod-{index}.yaml"), &manifest);
         let mut command = sim.kubectl(version, "admin");
         command.arg("apply").arg("-f").arg(&path);
         let output = run(command).await;
