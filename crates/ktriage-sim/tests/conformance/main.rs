@@ -1,8 +1,11 @@
-//! The simulator checked against real clients, in one test binary: kube-rs
-//! (`kube`), real kubectl binaries 1.27–1.33 (`kubectl`) and the faults it
-//! injects (`faults`). `harness` starts clusters and runs the clients.
+//! The simulator checked against real clients and real recorded objects, in
+//! one test binary: kube-rs (`kube`), real kubectl binaries 1.27–1.33
+//! (`kubectl`), the faults it injects (`faults`) and its pod printer against
+//! pods from real clusters (`printer`). `harness` starts clusters and runs
+//! the clients.
 
 mod faults;
 mod harness;
 mod kube;
 mod kubectl;
+mod printer;
