@@ -4,6 +4,8 @@
 //! pods from real clusters (`printer`). `harness` starts clusters and runs
 //! the clients.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod faults;
 mod harness;
 mod kube;
