@@ -3,6 +3,9 @@
 //! and restricted checks a container's securityContext can fail, refused
 //! with the API server's 403 wording (`violates PodSecurity
 //! "restricted:latest": …`). The pod's other containers are not judged.
+//!
+//! It only judges: it must not change the pod or write to the store; the
+//! caller applies the update it allows.
 
 use serde_json::Value;
 

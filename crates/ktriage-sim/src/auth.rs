@@ -5,6 +5,9 @@
 //! what a client is told it may do is exactly what it can do. Every
 //! authenticated user also has the `system:basic-user` and `system:discovery`
 //! rights a real cluster grants.
+//!
+//! It decides from the scenario's users and rules alone; it must not serve
+//! HTTP or read the store.
 
 use std::time::{Duration, Instant};
 

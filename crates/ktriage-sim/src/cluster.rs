@@ -1,6 +1,9 @@
 //! Assembles a simulated cluster from a scenario: the store filled with
 //! namespaces, nodes, services, workloads and their pods (with the defaults
 //! the apiserver applies), the kubelet that runs them, and the users.
+//!
+//! It builds and wires; it must not serve requests (`server` does) or run
+//! containers (`kubelet` does).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -1,5 +1,7 @@
 //! The fields each resource type lets a field selector match, and how each is
 //! read from an object (kubernetes `ToSelectableFields` per registry).
+//!
+//! It must not parse or apply selectors; `selector` does.
 
 use serde_json::Value;
 

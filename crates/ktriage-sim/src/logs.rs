@@ -5,6 +5,9 @@
 //! numbered) computed from the clock, so an idle container costs nothing until
 //! someone reads it, and from literal lines a scenario gives verbatim (any
 //! bytes, escape sequences included). Each instance keeps a bounded buffer.
+//!
+//! It must not know about HTTP or follow streams: `server::logs` serves what
+//! it reads.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;

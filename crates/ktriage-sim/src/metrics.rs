@@ -1,6 +1,9 @@
 //! Resource usage as the simulated metrics server reports it, following each
 //! container's story: a steady base with a little movement, and a leak that
 //! climbs to its memory limit.
+//!
+//! It computes numbers only; it must not format quantities or build the
+//! metrics objects (the kubelet does).
 
 use std::time::Instant;
 

@@ -1,7 +1,8 @@
 //! API objects built from a scenario, with the defaults the real apiserver
 //! fills in (pods without `spec.securityContext` crash `kubectl debug`).
 //!
-//! Pure functions from scenario data to JSON; the kubelet owns pod status.
+//! Pure functions from scenario data to JSON: they must not write pod status
+//! (the kubelet owns it) or touch the store.
 
 use std::collections::BTreeMap;
 

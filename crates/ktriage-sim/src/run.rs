@@ -1,5 +1,6 @@
 //! `ktriage sim`: build a cluster from a scenario (and generated scale),
-//! serve it on a loopback port, print where, and write a kubeconfig.
+//! serve it on a loopback port, and write a kubeconfig. It must not print:
+//! the ktriage binary reports the address and the kubeconfig path.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

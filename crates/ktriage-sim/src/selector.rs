@@ -4,6 +4,9 @@
 //! requirements (`a in (x,y)`, `a notin (x)`, `a`, `!a`). Field selectors support
 //! `f=v`, `f==v` and `f!=v` over the fields a resource declares selectable.
 //! Parsing errors come back as the messages the apiserver returns.
+//!
+//! It must not read objects: callers pass the labels and a reader of the
+//! selectable fields.
 
 use std::collections::BTreeMap;
 

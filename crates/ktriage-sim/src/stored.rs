@@ -1,6 +1,9 @@
 //! How the store writes and reads its pieces: `continue` tokens (the
 //! resourceVersion of the snapshot and the last key served, base64 as the
 //! apiserver's are), object keys, and a stored object built from JSON.
+//!
+//! It keeps no state and decides nothing about what is stored; the store
+//! calls it.
 
 use bytes::Bytes;
 use serde_json::Value;

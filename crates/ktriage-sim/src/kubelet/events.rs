@@ -1,6 +1,9 @@
 //! The event recorder: core/v1 Events as the kubelet and scheduler write them,
 //! aggregated like the real recorder (same object, reason, message and source:
 //! `count` goes up and `lastTimestamp` moves).
+//!
+//! It writes Events and nothing else; it must not decide what happened,
+//! which the kubelet tells it.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -2,6 +2,9 @@
 //! failing to), init containers in order, native sidecars, regular and
 //! ephemeral containers, and the `status` it reports, computed the way the
 //! kubelet computes phase and conditions.
+//!
+//! It computes status and effects only; it must not write to the store or
+//! the logs: the kubelet applies the effects it returns.
 
 use std::collections::BTreeMap;
 use std::time::Instant;

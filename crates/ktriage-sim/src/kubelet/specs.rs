@@ -1,6 +1,8 @@
 //! Container specs for pods that reach the kubelet through the API rather
 //! than a scenario (every container simply runs), and which images the
 //! simulated registry lacks.
+//!
+//! It reads pod JSON only; it must not start anything.
 
 use serde_json::Value;
 

@@ -2,6 +2,8 @@
 //! `/api`, `/apis` (legacy or aggregated, negotiated on `Accept`), the
 //! APIResourceLists, and the OpenAPI documents kubectl consults before `apply`
 //! (v3 as JSON, v2 as protobuf for kubectl 1.27 and 1.28).
+//!
+//! It must not read the store: discovery describes types, not objects.
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;

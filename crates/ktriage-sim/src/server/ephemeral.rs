@@ -2,6 +2,9 @@
 //! with `$setElementOrder`, JSON merge, JSON patch), validated as the
 //! apiserver validates ephemeral container updates, after which the kubelet
 //! starts the new container.
+//!
+//! It must not start containers itself; the kubelet does once the update
+//! is stored.
 
 use std::sync::Arc;
 

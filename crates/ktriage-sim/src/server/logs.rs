@@ -1,6 +1,8 @@
 //! `GET …/pods/{name}/log`: every PodLogOptions parameter, the exact errors
 //! the apiserver and kubelet return, and follow streams that end when the
 //! container instance ends (or are cut by an injected fault).
+//!
+//! It must not make log lines; the log store and the kubelet do.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -3,6 +3,8 @@
 //! forwards to the upstream a scenario names for that service, as the
 //! apiserver forwards to a service's endpoints. This is how a cluster's
 //! Prometheus is reached through the API server.
+//!
+//! It must not forward anywhere the scenario does not name.
 
 use std::sync::Arc;
 

@@ -1,6 +1,8 @@
 //! Reading a request: its path as a Kubernetes resource path, its query
 //! parameters (kube-rs sends `?&limit=500`, kubectl repeats `command=`), and
 //! what the client accepts (Tables, aggregated discovery).
+//!
+//! It only reads; it must not decide what a request may do or answer it.
 
 use super::super::resources::{self, ResourceType};
 use super::super::status::ApiError;

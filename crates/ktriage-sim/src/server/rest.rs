@@ -2,6 +2,9 @@
 //! list semantics of the real apiserver: `limit`/`continue` pages from one
 //! snapshot, `resourceVersion`/`resourceVersionMatch`, label and field
 //! selectors, Tables for `kubectl get`, and the validation errors it returns.
+//!
+//! Pod status is the kubelet's: this module stores what clients send and
+//! must not compute status itself.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,6 +2,8 @@
 //! SelfSubjectReview (JSON, or protobuf from kubectl >= 1.32), answered from
 //! the rules that guard every request; and the metrics.k8s.io API, answered
 //! from what the kubelet's containers are doing.
+//!
+//! Reviews are answered, never stored; it must not write to the store.
 
 use std::sync::Arc;
 

@@ -2,6 +2,9 @@
 //! against a real cluster. Pods use the simulator's own reading of the
 //! server's printPod (`printers::pod`). Types without a printer here return
 //! `None` and are served as plain lists (kubectl then prints NAME, AGE).
+//!
+//! It lays Tables out; pod cells come from `printers` and it must not
+//! compute them itself.
 
 use std::sync::Arc;
 

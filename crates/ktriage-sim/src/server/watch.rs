@@ -3,6 +3,8 @@
 //! (`sendInitialEvents`), "too old resource version" as an in-stream ERROR
 //! 410, selectors applied to both the old and new object (an object leaving a
 //! selector is DELETED for that watcher), and injected drops.
+//!
+//! It must not change objects; it streams what the store records.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,6 +3,9 @@
 //! (`kubectl`), the faults it injects (`faults`) and its pod printer against
 //! pods from real clusters (`printer`). `harness` starts clusters and runs
 //! the clients.
+//!
+//! Every client talks to an in-process server on loopback; no test may
+//! depend on a real cluster or on the ktriage client.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
