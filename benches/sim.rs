@@ -9,10 +9,10 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
-use ktriage::sim::resources::PODS;
-use ktriage::sim::scenario::{Scale, Scenario};
-use ktriage::sim::store::ListRequest;
-use ktriage::sim::{Cluster, SimServer};
+use ktriage_sim::resources::PODS;
+use ktriage_sim::scenario::{Scale, Scenario};
+use ktriage_sim::store::ListRequest;
+use ktriage_sim::{Cluster, SimServer};
 use kube::api::{Api, ListParams, WatchParams};
 
 fn resident_megabytes() -> f64 {

@@ -17,9 +17,9 @@ use ktriage::app::{start, update};
 use ktriage::cluster::runner::Runner;
 use ktriage::model::rows::PodRow;
 use ktriage::model::safe_text::SafeText;
-use ktriage::sim::scenario::{Scale, Scenario};
-use ktriage::sim::{Cluster, SimServer};
 use ktriage::ui::{Theme, draw};
+use ktriage_sim::scenario::{Scale, Scenario};
+use ktriage_sim::{Cluster, SimServer};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

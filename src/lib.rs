@@ -7,6 +7,5 @@ pub mod config;
 pub mod model;
 pub mod protocol;
 pub mod run;
-pub mod sim;
 pub mod terminal;
 pub mod ui;

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use ktriage::run::{Options, run};
-use ktriage::sim::run::{SimOptions, start};
-use ktriage::sim::scenario::Scale;
+use ktriage_sim::run::{SimOptions, start};
+use ktriage_sim::scenario::Scale;
 
 #[derive(Parser, Debug)]
 #[command(

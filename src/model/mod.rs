@@ -4,8 +4,9 @@
 //! viewer's data: parsed lines (`log_line`), the bounded line store
 //! (`log_buffer`) and its search and filter (`log_query`, `log_index`). This
 //! layer owns no I/O, no async and no clients: it reads `k8s_openapi` values
-//! and returns plain values, so the TUI and the simulator share one
-//! implementation.
+//! and returns plain values. The simulator (`ktriage-sim`) has its own
+//! readings of the same Kubernetes rules and shares none of this code, so
+//! each checks the other.
 
 pub mod access;
 pub mod debug;

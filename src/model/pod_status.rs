@@ -1,7 +1,8 @@
 //! The READY, STATUS and RESTARTS columns of a pod, computed exactly as
 //! kubectl's `printPod` computes them, plus the `-o wide` columns and a coarse
-//! health class for colouring and sorting. One implementation serves the TUI
-//! and the simulator's Table responses. It reads a `Pod` and returns plain
+//! health class for colouring and sorting. It serves the TUI; the simulator's
+//! Table responses come from its own printer (`ktriage_sim::printers`), which
+//! the client is tested against. It reads a `Pod` and returns plain
 //! values; it must not do I/O, read the clock or sanitise text for display
 //! (the strings here carry cluster text: pass them through `SafeText`).
 

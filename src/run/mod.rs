@@ -98,12 +98,12 @@ pub async fn run(options: Options) -> Result<(), RunError> {
     let mut _demo = None;
     let mut kubeconfig_path = options.kubeconfig.clone();
     if options.demo {
-        let server = crate::sim::run::start(&crate::sim::run::SimOptions::default())
+        let server = ktriage_sim::run::start(&ktriage_sim::run::SimOptions::default())
             .await
             .map_err(|e| RunError::Demo(e.to_string()))?;
         private_directory(&directory).map_err(|e| RunError::Demo(e.to_string()))?;
         let path = directory.join("demo-kubeconfig");
-        crate::sim::run::write_private(&path, &server.kubeconfig())
+        ktriage_sim::run::write_private(&path, &server.kubeconfig())
             .map_err(|e| RunError::Demo(e.to_string()))?;
         tracing::info!(address = %server.address, "demo cluster started");
         kubeconfig_path = Some(path);

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use ktriage::sim::scenario::Scenario;
-use ktriage::sim::{Cluster, SimServer};
+use ktriage_sim::scenario::Scenario;
+use ktriage_sim::{Cluster, SimServer};
 
 pub struct Sim {
     pub server: SimServer,

@@ -4,7 +4,7 @@
 //! and the restricted user browsing `team-a` without an error screen.
 
 use crossterm::event::KeyCode;
-use ktriage::sim::scenario::Scenario;
+use ktriage_sim::scenario::Scenario;
 
 use crate::common;
 use crate::harness::launch;

@@ -10,7 +10,7 @@ use ktriage::app::debug::DebugEvent;
 use ktriage::audit::AuditLog;
 use ktriage::cluster::gate::{GateSettings, MutationGate};
 use ktriage::protocol::ClusterEvent;
-use ktriage::sim::scenario::Scenario;
+use ktriage_sim::scenario::Scenario;
 use tokio::sync::mpsc;
 
 use crate::common;

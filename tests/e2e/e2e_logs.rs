@@ -3,7 +3,7 @@
 //! searched, and refused with the API's words when `pods/log` is forbidden.
 
 use crossterm::event::KeyCode;
-use ktriage::sim::scenario::Scenario;
+use ktriage_sim::scenario::Scenario;
 
 use crate::common;
 use crate::harness::launch;
@@ -57,7 +57,7 @@ async fn a_workloads_logs_merge_its_pods() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn logs_the_role_may_not_read_are_refused_with_the_missing_right() {
-    let text = include_str!("../../assets/scenarios/restricted.yaml").replacen(
+    let text = ktriage_sim::scenario::RESTRICTED_YAML.replacen(
         "resources: [pods, pods/log,",
         "resources: [pods,",
         1,

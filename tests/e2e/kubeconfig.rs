@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use k8s_openapi::api::core::v1::Pod;
 use ktriage::cluster::kubeconfig::{self, KubeconfigError, LoadedKubeconfig, Overrides};
-use ktriage::sim::{Cluster, Scenario, SimServer};
+use ktriage_sim::{Cluster, Scenario, SimServer};
 use kube::api::{Api, ListParams};
 
 use crate::common;

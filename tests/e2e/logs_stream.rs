@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use ktriage::protocol::ClusterEvent;
 use ktriage::protocol::logs::{LineKind, LogEvent, LogRequest, LogTarget, StreamState};
-use ktriage::sim::scenario::Scenario;
+use ktriage_sim::scenario::Scenario;
 use tokio::sync::mpsc;
 
 use crate::common;
@@ -338,7 +338,7 @@ async fn a_workload_reading_takes_in_a_pod_added_while_it_runs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forbidden_log_reading_fails_with_the_apis_words() {
     // The viewer may read pods in team-a, but not their logs.
-    let text = include_str!("../../assets/scenarios/restricted.yaml").replacen(
+    let text = ktriage_sim::scenario::RESTRICTED_YAML.replacen(
         "resources: [pods, pods/log,",
         "resources: [pods,",
         1,

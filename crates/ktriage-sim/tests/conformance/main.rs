@@ -1,0 +1,16 @@
+//! The simulator checked against real clients and real recorded objects, in
+//! one test binary: kube-rs (`kube`), real kubectl binaries 1.27–1.33
+//! (`kubectl`), the faults it injects (`faults`) and its pod printer against
+//! pods from real clusters (`printer`). `harness` starts clusters and runs
+//! the clients.
+//!
+//! Every client talks to an in-process server on loopback; no test may
+//! depend on a real cluster or on the ktriage client.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod faults;
+mod harness;
+mod kube;
+mod kubectl;
+mod printer;
