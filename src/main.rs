@@ -162,12 +162,17 @@ async fn sim(args: SimArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!(
-        "ktriage sim: serving the simulated cluster on {}",
-        server.url()
-    );
-    if let Some(path) = &args.kubeconfig_out {
-        println!("ktriage sim: kubeconfig written to {}", path.display());
+    // `ktriage sim` runs without the terminal UI: where it listens is its
+    // output, for scripts and people alike.
+    #[allow(clippy::print_stdout)]
+    {
+        println!(
+            "ktriage sim: serving the simulated cluster on {}",
+            server.url()
+        );
+        if let Some(path) = &args.kubeconfig_out {
+            println!("ktriage sim: kubeconfig written to {}", path.display());
+        }
     }
     match tokio::signal::ctrl_c().await {
         Ok(()) => ExitCode::SUCCESS,
