@@ -5,7 +5,12 @@
 
 // A benchmark is a measuring harness, not the product: it may stop on a
 // broken fixture and print what it measured.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
 
 use std::hint::black_box;
 use std::time::Duration;

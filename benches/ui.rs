@@ -5,7 +5,12 @@
 
 // A benchmark is a measuring harness, not the product: it may stop on a
 // broken fixture and print what it measured.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout
+)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -15,12 +20,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
 use ktriage::app::keymap::Keymap;
-use ktriage::app::msg::{ClusterEvent, Msg, WatchUpdate};
+use ktriage::app::msg::Msg;
 use ktriage::app::state::{AppState, Target};
 use ktriage::app::{start, update};
 use ktriage::cluster::runner::Runner;
 use ktriage::model::rows::PodRow;
 use ktriage::model::safe_text::SafeText;
+use ktriage::protocol::{ClusterEvent, WatchUpdate};
 use ktriage::ui::{Theme, draw};
 use ktriage_sim::scenario::{Scale, Scenario};
 use ktriage_sim::{Cluster, SimServer};

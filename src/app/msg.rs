@@ -5,8 +5,7 @@
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
-pub use crate::model::detail::PodDetail;
-pub use crate::protocol::{ClusterEvent, Effect, ObjectKind, WatchUpdate};
+use crate::protocol::ClusterEvent;
 
 /// Everything `update` reacts to. Messages move once through a bounded
 /// channel; boxing the large ones would cost an allocation per watch event.

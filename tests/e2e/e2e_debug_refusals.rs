@@ -6,10 +6,10 @@
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
-use ktriage::app::debug::DebugEvent;
 use ktriage::audit::AuditLog;
 use ktriage::cluster::gate::{GateSettings, MutationGate};
 use ktriage::protocol::ClusterEvent;
+use ktriage::protocol::debug::DebugEvent;
 use ktriage_sim::scenario::Scenario;
 use tokio::sync::mpsc;
 
@@ -182,11 +182,11 @@ async fn read_only_refuses_with_no_request_sent_and_audits_the_refusal() {
         .create_debug_container(&spec, &body, &identity("admin"))
         .await;
     assert!(refused.is_err());
-    let session = ktriage::app::debug::SessionRequest {
+    let session = ktriage::protocol::debug::SessionRequest {
         namespace: "team-a".into(),
         pod: "worker".into(),
         container: "app".into(),
-        kind: ktriage::app::debug::SessionKind::Exec(vec!["sh".into()]),
+        kind: ktriage::protocol::debug::SessionKind::Exec(vec!["sh".into()]),
         identity: identity("admin"),
     };
     assert!(gate.open_session(&session).await.is_err());

@@ -13,10 +13,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ktriage::app::debug::Identity;
 use ktriage::app::msg::Msg;
 use ktriage::cluster::kubeconfig;
 use ktriage::model::debug::{DebugSpec, Profile};
+use ktriage::protocol::debug::Identity;
 use ktriage::run::event_loop::Screen;
 use ktriage::run::interactive::{Console, ConsoleIo};
 use ktriage::run::wiring::{self, Wiring};

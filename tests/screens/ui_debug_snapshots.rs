@@ -5,12 +5,13 @@
 //! the exec dialog.
 
 use crossterm::event::KeyCode;
-use ktriage::app::debug::{ContainerProgress, DebugEvent, ExistingContainer, PodInspection};
-use ktriage::app::msg::{ClusterEvent, Msg};
+use ktriage::app::msg::Msg;
 use ktriage::app::state::AppState;
 use ktriage::app::{start, update};
 use ktriage::model::pod_security::{Enforcement, Level};
 use ktriage::model::safe_text::SafeText;
+use ktriage::protocol::ClusterEvent;
+use ktriage::protocol::debug::{ContainerProgress, DebugEvent, ExistingContainer, PodInspection};
 
 use crate::support::{SIZES, char_key, fixture_rows, key, pods_reset, render, state};
 

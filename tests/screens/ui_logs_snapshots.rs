@@ -6,9 +6,10 @@
 use crossterm::event::KeyCode;
 use jiff::Timestamp;
 use ktriage::app::logs::LogView;
-use ktriage::app::msg::{ClusterEvent, Msg};
+use ktriage::app::msg::Msg;
 use ktriage::app::state::{AppState, View};
 use ktriage::app::update;
+use ktriage::protocol::ClusterEvent;
 use ktriage::protocol::logs::{
     ContainerKind, IncomingLine, LineKind, LogEvent, LogSource, LogTarget, StreamState,
 };

@@ -5,12 +5,14 @@
 use crossterm::event::KeyCode;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod};
-use ktriage::app::msg::{ClusterEvent, Msg, PodDetail, WatchUpdate};
+use ktriage::app::msg::Msg;
 use ktriage::app::state::{AppState, DetailState, View, YamlState};
 use ktriage::app::{start, update};
+use ktriage::model::detail::PodDetail;
 use ktriage::model::listing::{EventRow, NamespaceRow, NodeRow, WorkloadRow};
 use ktriage::model::rows::{PodRow, Usage, container_details};
 use ktriage::model::safe_text::SafeText;
+use ktriage::protocol::{ClusterEvent, WatchUpdate};
 
 use crate::support;
 use crate::support::{

@@ -7,11 +7,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
 use ktriage::app::keymap::Keymap;
-use ktriage::app::msg::{ClusterEvent, Msg, WatchUpdate};
+use ktriage::app::msg::Msg;
 use ktriage::app::state::{AppState, Target};
 use ktriage::model::listing::ContextRow;
 use ktriage::model::rows::PodRow;
 use ktriage::model::safe_text::SafeText;
+use ktriage::protocol::{ClusterEvent, WatchUpdate};
 
 /// The clock every screen test uses.
 pub fn now() -> Timestamp {

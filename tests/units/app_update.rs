@@ -1,10 +1,11 @@
 //! The state machine: messages in, state and effects out.
 
 use crossterm::event::KeyCode;
-use ktriage::app::msg::{ClusterEvent, Effect, Msg, WatchUpdate};
+use ktriage::app::msg::Msg;
 use ktriage::app::state::View;
 use ktriage::app::{start, update};
 use ktriage::model::safe_text::SafeText;
+use ktriage::protocol::{ClusterEvent, Effect, WatchUpdate};
 
 use crate::support;
 use crate::support::{char_key, fixture_rows, key, pods_reset, state};

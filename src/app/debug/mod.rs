@@ -13,9 +13,9 @@ use crate::model::pod_security::{Advice, Enforcement, advise};
 use crate::model::safe_text::SafeText;
 use crate::model::typed_text::TypedText;
 use crate::protocol::Effect;
-pub use crate::protocol::debug::{
-    ContainerProgress, DebugEffect, DebugEvent, ExistingContainer, Identity, PodInspection,
-    RECENT_IMAGES, SessionEnd, SessionKind, SessionRequest,
+use crate::protocol::debug::{
+    ContainerProgress, DebugEffect, DebugEvent, ExistingContainer, Identity, RECENT_IMAGES,
+    SessionEnd, SessionKind, SessionRequest,
 };
 
 /// The image offered when none was used before and the config names none.

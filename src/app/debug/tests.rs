@@ -5,6 +5,7 @@ use crate::app::state::Target;
 use crate::app::update::update;
 use crate::model::pod_security::Level as PsaLevel;
 use crate::model::rows::PodRow;
+use crate::protocol::debug::PodInspection;
 use crate::protocol::{ClusterEvent, WatchUpdate};
 
 fn state() -> AppState {

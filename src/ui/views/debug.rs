@@ -9,13 +9,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::app::debug::{
-    ContainerProgress, DebugDialog, DebugFlow, DebugProgress, ExecDialog, Field, Shell,
-};
+use crate::app::debug::{DebugDialog, DebugFlow, DebugProgress, ExecDialog, Field, Shell};
 use crate::app::state::AppState;
 use crate::model::debug::Profile;
 use crate::model::pod_security::{Advice, Enforcement};
 use crate::model::safe_text::SafeText;
+use crate::protocol::debug::ContainerProgress;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::popup::centered;
 
