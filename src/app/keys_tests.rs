@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::commands::{COMMANDS, CommandId, command};
 use super::keymap::Keymap;
 use super::msg::Msg;
-use super::state::{AppState, DetailState, Target, View, YamlState};
+use super::state::{AppState, DetailState, View, YamlState};
 use super::update::update;
 use crate::model::detail::PodDetail;
 use crate::model::rows::PodRow;
@@ -14,20 +14,7 @@ use crate::model::safe_text::SafeText;
 use crate::protocol::Effect;
 
 fn state(keymap: Keymap) -> AppState {
-    let target = Target {
-        context: SafeText::from_untrusted("admin"),
-        cluster: SafeText::from_untrusted("demo"),
-        user: SafeText::from_untrusted("admin"),
-        namespace: Some("shop".into()),
-        home_namespace: "shop".into(),
-        read_only: false,
-    };
-    AppState::new(
-        target,
-        Vec::new(),
-        keymap,
-        "2024-06-01T12:00:00Z".parse().unwrap(),
-    )
+    super::test_state::shop(keymap)
 }
 
 fn rebound(key: &str, command: &str) -> Keymap {

@@ -30,6 +30,8 @@ pub mod yaml;
 
 #[cfg(test)]
 mod keys_tests;
+#[cfg(test)]
+pub(crate) mod test_state;
 
 pub use msg::Msg;
 pub use state::AppState;

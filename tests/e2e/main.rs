@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+// The simulator's own test harness: one copy serves its conformance tests
+// and these.
+#[path = "../../crates/ktriage-sim/tests/conformance/harness.rs"]
 mod common;
 mod harness;
 

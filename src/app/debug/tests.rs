@@ -1,7 +1,6 @@
 use super::*;
 use crate::app::keymap::Keymap;
 use crate::app::msg::Msg;
-use crate::app::state::Target;
 use crate::app::update::update;
 use crate::model::pod_security::Level as PsaLevel;
 use crate::model::rows::PodRow;
@@ -9,20 +8,7 @@ use crate::protocol::debug::PodInspection;
 use crate::protocol::{ClusterEvent, WatchUpdate};
 
 fn state() -> AppState {
-    let target = Target {
-        context: SafeText::from_untrusted("admin"),
-        cluster: SafeText::from_untrusted("demo"),
-        user: SafeText::from_untrusted("admin"),
-        namespace: Some("shop".into()),
-        home_namespace: "shop".into(),
-        read_only: false,
-    };
-    let mut state = AppState::new(
-        target,
-        Vec::new(),
-        Keymap::default(),
-        "2024-06-01T12:00:00Z".parse().unwrap(),
-    );
+    let mut state = crate::app::test_state::shop(Keymap::default());
     let pod = serde_json::from_value(serde_json::json!({
         "metadata": {"name": "web-1", "namespace": "shop", "uid": "u1"},
         "spec": {"containers": [{"name": "app"}, {"name": "proxy"}]},

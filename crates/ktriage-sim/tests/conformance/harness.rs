@@ -1,9 +1,12 @@
-//! What the conformance tests share: start the simulated cluster in-process
-//! on a loopback port, write its kubeconfig, run real kubectl binaries
-//! against it with an isolated HOME so discovery caches never leak between
-//! runs, and make kube-rs clients for its contexts. It checks only its own
-//! preconditions (the versioned kubectl binaries are there); what the
-//! simulator does is asserted by the test modules, never here.
+//! What tests against the simulator share: start the simulated cluster
+//! in-process on a loopback port, write its kubeconfig, run real kubectl
+//! binaries against it with an isolated HOME so discovery caches never leak
+//! between runs, and make kube-rs clients for its contexts. The simulator's
+//! conformance tests and ktriage's end-to-end tests both include this file.
+//! It checks only its own preconditions (the versioned kubectl binaries are
+//! there); what is tested is asserted by the test modules, never here.
+
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
