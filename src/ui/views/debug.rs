@@ -121,7 +121,8 @@ fn wrapped_height(lines: &[Line], width: u16) -> u16 {
     u16::try_from(rows + 1).unwrap_or(u16::MAX)
 }
 
-fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Theme) {
+/// The dialog's fields, one a line, and the Pod Security advice.
+fn field_lines(dialog: &DebugDialog, theme: &Theme) -> Vec<Line<'static>> {
     let focus = dialog.focus;
     let target = dialog
         .containers
@@ -191,6 +192,12 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
             theme.dim(),
         )));
     }
+    lines
+}
+
+/// The pod's ephemeral containers, which the dialog can attach to.
+fn existing_lines(dialog: &DebugDialog, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    let focus = dialog.focus;
     if !dialog.inspected {
         lines.push(Line::from(Span::styled(
             "  Reading the pod's ephemeral containers…".to_string(),
@@ -230,6 +237,10 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
             ]));
         }
     }
+}
+
+/// What will be sent, and the same as a `kubectl debug` command line.
+fn spec_lines(dialog: &DebugDialog, theme: &Theme, lines: &mut Vec<Line<'static>>) {
     let spec = dialog.spec();
     lines.push(Line::from(Span::styled(
         "  Sends (strategic-merge PATCH of pods/ephemeralcontainers):".to_string(),
@@ -241,6 +252,12 @@ fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Them
         theme.title(),
     )));
     lines.push(Line::from(format!("  {}", spec.kubectl_command().as_str())));
+}
+
+fn draw_dialog(frame: &mut Frame, area: Rect, dialog: &DebugDialog, theme: &Theme) {
+    let mut lines = field_lines(dialog, theme);
+    existing_lines(dialog, theme, &mut lines);
+    spec_lines(dialog, theme, &mut lines);
 
     let status: Line = if dialog.confirming {
         Line::from(Span::styled(
