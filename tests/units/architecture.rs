@@ -577,3 +577,53 @@ fn screens_take_safe_text_and_make_none() {
         problems.join("\n")
     );
 }
+
+/// The rooms on the I/O side, and what they may not name: they report
+/// `protocol` events and never reach into the state machine or the screens.
+const IO_ROOMS: [(&str, bool); 2] = [("src/cluster", true), ("src/history", false)];
+const IO_FORBIDDEN: &[&str] = &["crate::app", "crate::ui"];
+
+#[test]
+fn the_io_rooms_name_neither_the_state_machine_nor_the_screens() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut problems = Vec::new();
+    for (room, required) in IO_ROOMS {
+        let mut files = Vec::new();
+        let directory = root.join(room);
+        if directory.is_dir()
+            && let Err(error) = rust_files(&directory, &mut files)
+        {
+            problems.push(format!("{room}: cannot be read: {error}"));
+        }
+        if files.is_empty() && required {
+            problems.push(format!("{room}: missing or holds no Rust file"));
+        }
+        files.sort();
+        for file in files {
+            let relative = file.strip_prefix(root).unwrap_or(&file);
+            let module = module_of(relative);
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            for named in named_paths(&text) {
+                let path = absolute(&named.segments, &module);
+                for rule in IO_FORBIDDEN {
+                    let rule_segments: Vec<&str> = rule.split("::").collect();
+                    if path.len() >= rule_segments.len()
+                        && rule_segments.iter().zip(&path).all(|(a, b)| *a == b)
+                    {
+                        problems.push(format!(
+                            "{}:{}: names {rule}",
+                            relative.display(),
+                            named.line
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "src/cluster and src/history must not name {}:\n{}",
+        IO_FORBIDDEN.join(", "),
+        problems.join("\n")
+    );
+}
