@@ -32,6 +32,7 @@ pub(super) fn cluster_event(state: &mut AppState, event: ClusterEvent) -> Vec<Ef
         ClusterEvent::Logs { view, event } => super::logs::update::event(state, view, event),
         ClusterEvent::LogsSaved { result } => super::logs::update::saved(state, result),
         ClusterEvent::Debug(event) => return super::debug::event(state, event),
+        ClusterEvent::History(event) => super::history::event(state, event),
         ClusterEvent::YamlLoaded { request, result } => super::yaml::loaded(state, request, result),
     }
     Vec::new()

@@ -42,6 +42,7 @@ pub enum CommandId {
     PreviousMatch,
     Debug,
     Exec,
+    History,
     Quit,
 }
 
@@ -73,9 +74,10 @@ impl Scope {
     pub const YAML: Scope = Scope(1 << 2);
     pub const LOGS: Scope = Scope(1 << 3);
     /// Every view.
-    pub const VIEWS: Scope = Scope(0b1111);
+    pub const VIEWS: Scope = Scope(0b10_1111);
     /// Every view except the log view.
     pub const OBJECTS: Scope = Scope(0b0111);
+    pub const HISTORY: Scope = Scope(1 << 5);
     /// Also while text is typed into a prompt or a dialog is open, through
     /// a key that cannot be typed (`Ctrl-c`).
     pub const PROMPTS: Scope = Scope(1 << 4);
@@ -98,6 +100,7 @@ impl Scope {
             View::PodDetail => Scope::DETAIL,
             View::Yaml => Scope::YAML,
             View::Logs => Scope::LOGS,
+            View::History => Scope::HISTORY,
         };
         self.includes(needed)
     }
@@ -181,7 +184,7 @@ pub const COMMANDS: &[Command] = &[
         "open",
         "Open the selected row",
         &["enter"],
-        Scope::OBJECTS,
+        Scope::OBJECTS.with(Scope::HISTORY),
     ),
     read_only(CommandId::Back, "back", "Go back", &["esc"], Scope::VIEWS),
     read_only(
@@ -411,6 +414,13 @@ pub const COMMANDS: &[Command] = &[
         danger: Danger::Mutates,
         scope: Scope::OBJECTS,
     },
+    read_only(
+        CommandId::History,
+        "history",
+        "Restart history of the pod, container or workload",
+        &["h"],
+        Scope::LISTS.with(Scope::DETAIL),
+    ),
     read_only(
         CommandId::Quit,
         "quit",

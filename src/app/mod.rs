@@ -7,7 +7,8 @@
 //! - `lists`: the watched lists and how watch updates fold in
 //! - `navigation`: the view on screen, the back stack, opening and switching
 //! - `overlay`: help, palette and the filter prompt
-//! - `metrics`, `detail`, `yaml`, `logs`, `debug`: one view or feature each
+//! - `metrics`, `detail`, `yaml`, `logs`, `debug`, `history`: one view or
+//!   feature each
 //!
 //! `update` routes a message to them; `cluster_events` routes the cluster's
 //! reports. Effects and events are defined in `crate::protocol`.
@@ -16,6 +17,7 @@ mod cluster_events;
 pub mod commands;
 pub mod debug;
 pub mod detail;
+pub mod history;
 pub mod keymap;
 pub mod lists;
 pub mod logs;

@@ -78,7 +78,7 @@ pub(super) fn mark_current_stale(state: &mut AppState) {
         View::Namespaces => state.lists.namespaces.mark_stale(),
         View::Nodes => state.lists.nodes.mark_stale(),
         View::Contexts => state.lists.contexts.mark_stale(),
-        View::PodDetail | View::Yaml | View::Logs => {}
+        View::PodDetail | View::Yaml | View::Logs | View::History => {}
     }
 }
 
@@ -152,6 +152,7 @@ pub(super) fn step(state: &mut AppState, delta: isize) {
             }
         }
         View::Logs => {}
+        View::History => super::history::step(state, delta),
         View::Yaml => {
             if let Some(yaml) = state.yaml.as_mut() {
                 let last = yaml.lines.len().saturating_sub(1) as isize;
@@ -177,6 +178,7 @@ pub(super) fn back(state: &mut AppState) {
 
 pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
     match state.navigation.view {
+        View::History => super::history::open_selected(state),
         View::Pods => {
             let Some(row) = state.lists.pods.selected_row() else {
                 return Vec::new();
@@ -255,6 +257,8 @@ pub enum View {
     PodDetail,
     Yaml,
     Logs,
+    /// The restart timeline of a pod, a container or a workload.
+    History,
 }
 
 /// Which view is on screen, the way back, and the list filter.

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 pub use super::debug::Debugging;
 pub use super::detail::{Detail, DetailState};
+pub use super::history::{History, HistoryView};
 use super::keymap::Keymap;
 use super::lists::collection::Collection;
 pub use super::lists::listable::{
@@ -34,6 +35,7 @@ pub struct AppState {
     pub yaml: Option<YamlState>,
     pub logs: Logs,
     pub debug: Debugging,
+    pub history: History,
 }
 
 impl AppState {
@@ -79,6 +81,7 @@ impl AppState {
                 capacity: super::logs::DEFAULT_CAPACITY,
             },
             debug: Debugging::default(),
+            history: History::default(),
         }
     }
 
@@ -122,7 +125,7 @@ impl AppState {
             View::Namespaces => self.lists.namespaces.scroll_into_view(height),
             View::Nodes => self.lists.nodes.scroll_into_view(height),
             View::Contexts => self.lists.contexts.scroll_into_view(height),
-            View::PodDetail | View::Yaml | View::Logs => {}
+            View::PodDetail | View::Yaml | View::Logs | View::History => {}
         }
     }
 

@@ -168,7 +168,10 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
         CommandId::Open => return open(state),
         CommandId::Back => back(state),
         CommandId::Filter => {
-            if !matches!(state.navigation.view, View::PodDetail | View::Yaml) {
+            if !matches!(
+                state.navigation.view,
+                View::PodDetail | View::Yaml | View::History
+            ) {
                 state.overlay = Overlay::Filter;
             } else if let Some(yaml) = state
                 .yaml
@@ -182,6 +185,12 @@ fn run_command(state: &mut AppState, command: CommandId) -> Vec<Effect> {
         CommandId::Palette => state.overlay = Overlay::Palette(Default::default()),
         CommandId::Help => state.overlay = Overlay::Help,
         CommandId::Yaml => return super::yaml::open(state),
+        CommandId::History => {
+            return match super::history::scope_here(state) {
+                Some(scope) => super::history::open(state, scope),
+                None => Vec::new(),
+            };
+        }
         CommandId::Logs => {
             return match super::logs::update::target_here(state) {
                 Some(target) => super::logs::update::open(state, target),

@@ -77,7 +77,7 @@ pub(super) fn open(state: &mut AppState) -> Vec<Effect> {
             Some(row) => (ObjectKind::Namespace, None, row.name.as_str().to_string()),
             None => return Vec::new(),
         },
-        View::Contexts | View::Yaml | View::Logs => return Vec::new(),
+        View::Contexts | View::Yaml | View::Logs | View::History => return Vec::new(),
     };
     let title = title(kind, namespace.as_deref(), &name);
     let request = state.next_request();

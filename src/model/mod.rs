@@ -24,4 +24,5 @@ pub mod pod_status;
 pub mod quantity;
 pub mod rows;
 pub mod safe_text;
+pub mod timeline;
 pub mod typed_text;

@@ -6,6 +6,7 @@
 //! so a cluster task can report a watch event but never send a key press.
 
 pub mod debug;
+pub mod history;
 pub mod logs;
 
 use crate::model::access::Access;
@@ -78,6 +79,8 @@ pub enum ClusterEvent {
     Logs { view: u64, event: logs::LogEvent },
     /// Debug containers, attach and exec.
     Debug(debug::DebugEvent),
+    /// Replies of the history room (the store of restarts).
+    History(history::HistoryEvent),
 }
 
 /// Kinds the YAML view can fetch.
@@ -150,5 +153,7 @@ pub enum Effect {
     },
     /// Debug containers, attach and exec.
     Debug(debug::DebugEffect),
+    /// Reads of the restart history.
+    History(history::HistoryEffect),
     Quit,
 }

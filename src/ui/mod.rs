@@ -17,7 +17,8 @@ use ratatui::layout::{Constraint, Layout};
 use crate::app::state::{AppState, View};
 pub use theme::Theme;
 use views::{
-    contexts, debug, help, logs, namespaces, nodes, palette, pod_detail, pods, workloads, yaml,
+    contexts, debug, help, history, logs, namespaces, nodes, palette, pod_detail, pods, workloads,
+    yaml,
 };
 use widgets::chrome;
 
@@ -45,7 +46,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
             state.lists.contexts.visible_len(),
             state.lists.contexts.len(),
         )),
-        View::PodDetail | View::Yaml | View::Logs => None,
+        View::PodDetail | View::Yaml | View::Logs | View::History => None,
     };
     match (&state.logs.view, state.navigation.view) {
         (Some(view), View::Logs) => frame.render_widget(
@@ -63,6 +64,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
         View::PodDetail => pod_detail::draw(frame, body, state, theme),
         View::Yaml => yaml::draw(frame, body, state, theme),
         View::Logs => logs::draw(frame, body, state, theme),
+        View::History => history::draw(frame, body, state, theme),
     }
     chrome::status(frame, status, state, theme);
     if state.overlay == crate::app::state::Overlay::Help {

@@ -9,5 +9,6 @@ mod support;
 
 mod painter;
 mod ui_debug_snapshots;
+mod ui_history_snapshots;
 mod ui_logs_snapshots;
 mod ui_snapshots;

@@ -107,6 +107,9 @@ pub struct LogView {
     pub finished: bool,
     /// Nothing has been reported yet.
     pub loading: bool,
+    /// Lines kept in the history store, not a reading: nothing is read
+    /// again when the options change.
+    pub stored: bool,
 }
 
 impl LogView {
@@ -135,6 +138,7 @@ impl LogView {
             error: None,
             finished: false,
             loading: true,
+            stored: false,
         }
     }
 

@@ -191,6 +191,8 @@ fn restart(state: &mut AppState) -> Vec<Effect> {
     state.logs.serial += 1;
     let serial = state.logs.serial;
     match state.logs.view.as_mut() {
+        // Kept lines have no reading to start again.
+        Some(logs) if logs.stored => Vec::new(),
         Some(logs) => vec![Effect::ReadLogs(logs.restart(serial))],
         None => Vec::new(),
     }

@@ -6,6 +6,7 @@
 //! app/.
 
 mod files;
+mod history;
 mod metrics;
 mod reads;
 mod watches;
@@ -142,6 +143,7 @@ impl Runner {
             Effect::SaveLogs { name, text, lines } => self.save_logs(name, text, lines),
             Effect::Debug(DebugEffect::CancelWatch) => self.stop(super::debug::WATCH_SLOT),
             Effect::Debug(effect) => self.debug(effect),
+            Effect::History(effect) => self.history(effect),
             Effect::SwitchContext { .. } | Effect::Quit => {}
         }
     }

@@ -350,6 +350,8 @@ pub fn title(logs: &LogView, theme: &Theme) -> Line<'static> {
     }
     let mode = if logs.error.is_some() {
         Span::styled(" FAILED ".to_string(), theme.badge())
+    } else if logs.stored {
+        Span::styled(" KEPT ".to_string(), theme.badge())
     } else if logs.previous {
         Span::styled(" PREVIOUS ".to_string(), theme.badge())
     } else if logs.pinned {
@@ -363,10 +365,15 @@ pub fn title(logs: &LogView, theme: &Theme) -> Line<'static> {
         Span::styled(" PAUSED ".to_string(), theme.warning())
     };
     spans.push(mode);
-    let mut options = vec![
-        format!("since {}", SINCE_PRESETS[logs.since].1),
-        format!("tail {}", TAIL_PRESETS[logs.tail].1),
-    ];
+    // Kept lines were read once, when the instance ended: no options.
+    let mut options = if logs.stored {
+        vec!["from the history".to_string()]
+    } else {
+        vec![
+            format!("since {}", SINCE_PRESETS[logs.since].1),
+            format!("tail {}", TAIL_PRESETS[logs.tail].1),
+        ]
+    };
     if logs.wrap {
         options.push("wrap".to_string());
     }

@@ -5,6 +5,7 @@
 pub mod contexts;
 pub mod debug;
 pub mod help;
+pub mod history;
 pub mod logs;
 pub mod namespaces;
 pub mod nodes;

@@ -43,6 +43,7 @@ fn view_name(view: View) -> &'static str {
         View::PodDetail => "Pod",
         View::Yaml => "YAML",
         View::Logs => "Logs",
+        View::History => "History",
     }
 }
 
