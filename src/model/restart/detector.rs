@@ -1,0 +1,246 @@
+//! Detection of terminations and gaps from successive snapshots of a
+//! container. The API keeps one previous termination per container
+//! (`lastState`) and a best-effort `restartCount`; the detector remembers,
+//! per pod uid and container, the count it last saw and the terminations it
+//! already reported, and turns each new snapshot into the terminations not
+//! reported yet and a `Gap` for restarts counted but not seen. Pure: the
+//! caller passes the time, and seeds the detector from the store.
+//!
+//! The rules, with N the count seen now and K the count known before (0 on
+//! first sight):
+//! - a `state.terminated` or `lastState.terminated` whose record key
+//!   (container ID, or `restart:N`) was not reported is a termination. It
+//!   ended the instance numbered N (current state) or N-1 (last state).
+//!   The source is `Observed` when the detector had seen the container
+//!   before, `PodStatus` on first sight. An init container that completed
+//!   (exit 0, current state) finished its work and is not reported.
+//! - the instances K..N ended between the two looks; those without a
+//!   reported termination are a gap of that many, after the time the
+//!   container was last seen (on first sight, the pod's creation; after a
+//!   seed, the time the records reach) and before now, or before the start
+//!   of the instance whose end was just read from `lastState`. An empty
+//!   `lastState` (`{}`) reports nothing, so its restarts become a gap.
+//! - a count lower than K (the kubelet lost its count) starts over from N
+//!   and reports no gap.
+//! - `seed` gives K and the reported keys from the store, so a restarted
+//!   ktriage does not call the restarts it recorded before a gap.
+
+use std::collections::{HashMap, VecDeque};
+
+use jiff::Timestamp;
+
+use super::snapshot::{ContainerSnapshot, Terminated};
+use super::{ContainerKind, Gap, Known, Observation, Source, Termination, record_key};
+
+/// How many reported terminations a container remembers: the status shows
+/// at most two, so older keys can come back only from a stale status.
+const REMEMBERED: usize = 16;
+
+/// One container's state in the detector.
+#[derive(Debug, Clone, Default)]
+struct Tracker {
+    /// The restart count last seen (or seeded).
+    count: u32,
+    /// Reported terminations: record key and restart count.
+    reported: VecDeque<(String, u32)>,
+    /// When the container was last seen; None before the first snapshot.
+    last_seen: Option<Timestamp>,
+    /// For a seeded tracker not seen yet: the time the records reach.
+    seeded_until: Option<Timestamp>,
+}
+
+impl Tracker {
+    fn has(&self, key: &str) -> bool {
+        self.reported.iter().any(|(reported, _)| reported == key)
+    }
+
+    fn remember(&mut self, key: String, restart_count: u32) {
+        if self.reported.len() == REMEMBERED {
+            self.reported.pop_front();
+        }
+        self.reported.push_back((key, restart_count));
+    }
+
+    /// The kubelet's count went down to `count`: the reported terminations
+    /// keep their keys (a stale status may show them again) but no longer
+    /// account for instances of the new numbering.
+    fn restart_numbering(&mut self, count: u32) {
+        for (_, restart_count) in &mut self.reported {
+            *restart_count = u32::MAX;
+        }
+        self.count = count;
+    }
+
+    /// The instances in `from..to` with a reported termination.
+    fn reported_between(&self, from: u32, to: u32) -> u32 {
+        let mut counts: Vec<u32> = self
+            .reported
+            .iter()
+            .map(|(_, count)| *count)
+            .filter(|count| (from..to).contains(count))
+            .collect();
+        counts.sort_unstable();
+        counts.dedup();
+        u32::try_from(counts.len()).unwrap_or(u32::MAX)
+    }
+}
+
+/// Remembers what was reported for each container and turns snapshots into
+/// observations.
+#[derive(Debug, Clone, Default)]
+pub struct Detector {
+    /// Pod uid, then container name.
+    pods: HashMap<String, HashMap<String, Tracker>>,
+}
+
+impl Detector {
+    pub fn new() -> Detector {
+        Detector::default()
+    }
+
+    /// Whether the detector holds anything about `pod_uid` (seeded or seen).
+    pub fn knows_pod(&self, pod_uid: &str) -> bool {
+        self.pods.contains_key(pod_uid)
+    }
+
+    /// Start a container from what the store recorded: the restart count
+    /// its records account for and its latest record keys. An empty
+    /// `known` leaves the container unknown, so that its first snapshot is
+    /// read as a first sight.
+    pub fn seed(&mut self, pod_uid: &str, container: &str, known: Known) {
+        if known.is_empty() {
+            return;
+        }
+        let mut tracker = Tracker {
+            count: known.restart_count,
+            seeded_until: known.until,
+            ..Tracker::default()
+        };
+        for (key, restart_count) in known.recorded {
+            tracker.remember(key, restart_count);
+        }
+        self.pods
+            .entry(pod_uid.to_string())
+            .or_default()
+            .insert(container.to_string(), tracker);
+    }
+
+    /// Forget a pod that is gone.
+    pub fn forget(&mut self, pod_uid: &str) {
+        self.pods.remove(pod_uid);
+    }
+
+    /// The terminations and the gap a snapshot taken at `now` shows.
+    pub fn observe(&mut self, snapshot: &ContainerSnapshot, now: Timestamp) -> Vec<Observation> {
+        let tracker = self
+            .pods
+            .entry(snapshot.pod_uid.clone())
+            .or_default()
+            .entry(snapshot.container.clone())
+            .or_default();
+        let seen_before = tracker.last_seen.is_some();
+        let source = if seen_before {
+            Source::Observed
+        } else {
+            Source::PodStatus
+        };
+        let after = tracker
+            .last_seen
+            .or(tracker.seeded_until)
+            .or(snapshot.pod_created);
+        let count = snapshot.restart_count;
+        if count < tracker.count {
+            tracker.restart_numbering(count);
+        }
+        let mut found = Vec::new();
+        let mut gap_before = now;
+        let completed_init = |terminated: &Terminated| {
+            snapshot.kind == ContainerKind::Init && terminated.exit_code == 0
+        };
+        let current = snapshot
+            .current
+            .as_ref()
+            .filter(|terminated| !completed_init(terminated))
+            .map(|terminated| (terminated, count));
+        // A last state beside a count of 0 (the kubelet lost its count)
+        // accounts for no instance of the new numbering.
+        let last = snapshot
+            .last
+            .as_ref()
+            .map(|terminated| (terminated, count.checked_sub(1)));
+        let current = current.map(|(terminated, count)| (terminated, Some(count)));
+        for (terminated, instance) in [last, current].into_iter().flatten() {
+            let restart_count = instance.unwrap_or(0);
+            let key = record_key(&terminated.container_id, restart_count);
+            if tracker.has(&key) {
+                continue;
+            }
+            if instance.is_some_and(|instance| instance + 1 == count)
+                && let Some(started) = terminated.started
+            {
+                gap_before = gap_before.min(started);
+            }
+            tracker.remember(key, instance.unwrap_or(u32::MAX));
+            found.push(Observation::Termination(termination(
+                snapshot,
+                terminated,
+                restart_count,
+                source,
+            )));
+        }
+        let ended = count - tracker.count;
+        let missed = ended.saturating_sub(tracker.reported_between(tracker.count, count));
+        if missed > 0 {
+            let before = match after {
+                Some(after) if gap_before < after => now,
+                _ => gap_before,
+            };
+            found.push(Observation::Gap(Gap {
+                cluster: snapshot.cluster.clone(),
+                namespace: snapshot.namespace.clone(),
+                pod: snapshot.pod.clone(),
+                pod_uid: snapshot.pod_uid.clone(),
+                owner: snapshot.owner.clone(),
+                container: snapshot.container.clone(),
+                missed,
+                after,
+                before,
+                restart_count: count,
+            }));
+        }
+        tracker.count = count;
+        tracker.last_seen = Some(now);
+        tracker.seeded_until = None;
+        found
+    }
+}
+
+fn termination(
+    snapshot: &ContainerSnapshot,
+    terminated: &Terminated,
+    restart_count: u32,
+    source: Source,
+) -> Termination {
+    Termination {
+        cluster: snapshot.cluster.clone(),
+        namespace: snapshot.namespace.clone(),
+        pod: snapshot.pod.clone(),
+        pod_uid: snapshot.pod_uid.clone(),
+        owner: snapshot.owner.clone(),
+        container: snapshot.container.clone(),
+        container_kind: snapshot.kind,
+        container_id: terminated.container_id.clone(),
+        started: terminated.started,
+        finished: terminated.finished,
+        exit_code: terminated.exit_code,
+        signal: terminated.signal,
+        reason: terminated.reason.clone(),
+        message: terminated.message.clone(),
+        restart_count,
+        source,
+    }
+}
+
+#[cfg(test)]
+#[path = "detector_tests.rs"]
+mod tests;
