@@ -1,29 +1,33 @@
 //! Detection of terminations and gaps from successive snapshots of a
 //! container. The API keeps one previous termination per container
 //! (`lastState`) and a best-effort `restartCount`; the detector remembers,
-//! per pod uid and container, the count it last saw and the terminations it
-//! already reported, and turns each new snapshot into the terminations not
-//! reported yet and a `Gap` for restarts counted but not seen. Pure: the
-//! caller passes the time, and seeds the detector from the store.
+//! per pod uid and container, how many instances had ended when it last
+//! looked and the terminations it already reported, and turns each new
+//! snapshot into the terminations not reported yet and a `Gap` for
+//! restarts counted but not seen. Pure: the caller passes the time, and
+//! seeds the detector from the store.
 //!
-//! The rules, with N the count seen now and K the count known before (0 on
-//! first sight):
+//! The kubelet's `restartCount` N is the number of the latest instance
+//! (0 for the first). The rules:
 //! - a `state.terminated` or `lastState.terminated` whose record key
-//!   (container ID, or `restart:N`) was not reported is a termination. It
-//!   ended the instance numbered N (current state) or N-1 (last state).
-//!   The source is `Observed` when the detector had seen the container
-//!   before, `PodStatus` on first sight. An init container that completed
-//!   (exit 0, current state) finished its work and is not reported.
-//! - the instances K..N ended between the two looks; those without a
-//!   reported termination are a gap of that many, after the time the
-//!   container was last seen (on first sight, the pod's creation; after a
-//!   seed, the time the records reach) and before now, or before the start
-//!   of the instance whose end was just read from `lastState`. An empty
+//!   (container ID, or `restart:N` when there is none) was not reported is
+//!   a termination. `state.terminated` ended instance N; `lastState` ended
+//!   instance N when it is the latest instance (the container waits in a
+//!   back-off and its status names that container), else N-1. The source
+//!   is `Observed` when the detector had seen the container before,
+//!   `PodStatus` on first sight. An init container that completed (exit 0,
+//!   current state) did its work: it is not reported.
+//! - E instances have ended: N, plus one when the latest is dead. Those
+//!   numbered from the E known before (0 on first sight) up to E that
+//!   have no reported termination are a gap of that many, after the time
+//!   the container was last seen (on first sight, the pod's creation;
+//!   after a seed, the time the records reach) and before now, or before
+//!   the start of the earliest instance whose end was just read. An empty
 //!   `lastState` (`{}`) reports nothing, so its restarts become a gap.
-//! - a count lower than K (the kubelet lost its count) starts over from N
-//!   and reports no gap.
-//! - `seed` gives K and the reported keys from the store, so a restarted
-//!   ktriage does not call the restarts it recorded before a gap.
+//! - fewer ended instances than known before (the kubelet lost its count)
+//!   start the numbering over and report no gap.
+//! - `seed` gives the ended instances and the reported keys from the
+//!   store, so a restarted ktriage does not call what it recorded a gap.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -39,9 +43,9 @@ const REMEMBERED: usize = 16;
 /// One container's state in the detector.
 #[derive(Debug, Clone, Default)]
 struct Tracker {
-    /// The restart count last seen (or seeded).
-    count: u32,
-    /// Reported terminations: record key and restart count.
+    /// How many instances had ended when last seen (or seeded).
+    ended: u32,
+    /// Reported terminations: record key and instance number.
     reported: VecDeque<(String, u32)>,
     /// When the container was last seen; None before the first snapshot.
     last_seen: Option<Timestamp>,
@@ -54,21 +58,21 @@ impl Tracker {
         self.reported.iter().any(|(reported, _)| reported == key)
     }
 
-    fn remember(&mut self, key: String, restart_count: u32) {
+    fn remember(&mut self, key: String, number: u32) {
         if self.reported.len() == REMEMBERED {
             self.reported.pop_front();
         }
-        self.reported.push_back((key, restart_count));
+        self.reported.push_back((key, number));
     }
 
-    /// The kubelet's count went down to `count`: the reported terminations
-    /// keep their keys (a stale status may show them again) but no longer
-    /// account for instances of the new numbering.
-    fn restart_numbering(&mut self, count: u32) {
-        for (_, restart_count) in &mut self.reported {
-            *restart_count = u32::MAX;
+    /// The kubelet's count went down: the reported terminations keep their
+    /// keys (a stale status may show them again) but no longer account for
+    /// instances of the new numbering, which has `ended` ended instances.
+    fn restart_numbering(&mut self, ended: u32) {
+        for (_, number) in &mut self.reported {
+            *number = u32::MAX;
         }
-        self.count = count;
+        self.ended = ended;
     }
 
     /// The instances in `from..to` with a reported termination.
@@ -76,8 +80,8 @@ impl Tracker {
         let mut counts: Vec<u32> = self
             .reported
             .iter()
-            .map(|(_, count)| *count)
-            .filter(|count| (from..to).contains(count))
+            .map(|(_, number)| *number)
+            .filter(|number| (from..to).contains(number))
             .collect();
         counts.sort_unstable();
         counts.dedup();
@@ -103,8 +107,8 @@ impl Detector {
         self.pods.contains_key(pod_uid)
     }
 
-    /// Start a container from what the store recorded: the restart count
-    /// its records account for and its latest record keys. An empty
+    /// Start a container from what the store recorded: the instances its
+    /// records account for and its latest record keys. An empty
     /// `known` leaves the container unknown, so that its first snapshot is
     /// read as a first sight.
     pub fn seed(&mut self, pod_uid: &str, container: &str, known: Known) {
@@ -112,12 +116,12 @@ impl Detector {
             return;
         }
         let mut tracker = Tracker {
-            count: known.restart_count,
+            ended: known.ended,
             seeded_until: known.until,
             ..Tracker::default()
         };
-        for (key, restart_count) in known.recorded {
-            tracker.remember(key, restart_count);
+        for (key, number) in known.recorded {
+            tracker.remember(key, number);
         }
         self.pods
             .entry(pod_uid.to_string())
@@ -149,38 +153,51 @@ impl Detector {
             .or(tracker.seeded_until)
             .or(snapshot.pod_created);
         let count = snapshot.restart_count;
-        if count < tracker.count {
-            tracker.restart_numbering(count);
+        let ended = snapshot.ended();
+        if ended < tracker.ended {
+            tracker.restart_numbering(ended);
         }
-        let mut found = Vec::new();
-        let mut gap_before = now;
-        let completed_init = |terminated: &Terminated| {
-            snapshot.kind == ContainerKind::Init && terminated.exit_code == 0
-        };
+        // The number of each terminated instance the status shows. A last
+        // state beside a newer instance numbered 0 (the kubelet lost its
+        // count) has no number in the new numbering.
         let current = snapshot
             .current
             .as_ref()
-            .filter(|terminated| !completed_init(terminated))
-            .map(|terminated| (terminated, count));
-        // A last state beside a count of 0 (the kubelet lost its count)
-        // accounts for no instance of the new numbering.
-        let last = snapshot
-            .last
-            .as_ref()
-            .map(|terminated| (terminated, count.checked_sub(1)));
-        let current = current.map(|(terminated, count)| (terminated, Some(count)));
-        for (terminated, instance) in [last, current].into_iter().flatten() {
-            let restart_count = instance.unwrap_or(0);
+            .map(|terminated| (terminated, Some(count)));
+        let last = snapshot.last.as_ref().map(|terminated| {
+            let number = if snapshot.last_is_latest() {
+                Some(count)
+            } else {
+                count.checked_sub(1)
+            };
+            (terminated, number)
+        });
+        let mut found = Vec::new();
+        let mut gap_before = now;
+        let states = [(last, false), (current, true)];
+        for ((terminated, number), is_current) in states
+            .into_iter()
+            .filter_map(|(state, is_current)| Some((state?, is_current)))
+        {
+            let restart_count = number.unwrap_or(0);
             let key = record_key(&terminated.container_id, restart_count);
             if tracker.has(&key) {
                 continue;
             }
-            if instance.is_some_and(|instance| instance + 1 == count)
+            tracker.remember(key, number.unwrap_or(u32::MAX));
+            // It accounts for its instance without being reported.
+            let completed_init =
+                is_current && snapshot.kind == ContainerKind::Init && terminated.exit_code == 0;
+            if completed_init {
+                continue;
+            }
+            // The missed instances are numbered below those read now, so
+            // they ended before these started.
+            if number.is_some_and(|number| (tracker.ended..ended).contains(&number))
                 && let Some(started) = terminated.started
             {
                 gap_before = gap_before.min(started);
             }
-            tracker.remember(key, instance.unwrap_or(u32::MAX));
             found.push(Observation::Termination(termination(
                 snapshot,
                 terminated,
@@ -188,8 +205,8 @@ impl Detector {
                 source,
             )));
         }
-        let ended = count - tracker.count;
-        let missed = ended.saturating_sub(tracker.reported_between(tracker.count, count));
+        let missed =
+            (ended - tracker.ended).saturating_sub(tracker.reported_between(tracker.ended, ended));
         if missed > 0 {
             let before = match after {
                 Some(after) if gap_before < after => now,
@@ -205,10 +222,10 @@ impl Detector {
                 missed,
                 after,
                 before,
-                restart_count: count,
+                ended,
             }));
         }
-        tracker.count = count;
+        tracker.ended = ended;
         tracker.last_seen = Some(now);
         tracker.seeded_until = None;
         found

@@ -16,12 +16,18 @@ fn ended(id: &str, started: i64, finished: i64, exit_code: i32, reason: &str) ->
     }
 }
 
-/// The container `app` of pod `uid-1` with `restart_count` and states.
+/// The container `app` of pod `uid-1` with `restart_count` and states,
+/// running a newer instance unless `current` is set.
 fn snapshot(
     restart_count: u32,
     current: Option<Terminated>,
     last: Option<Terminated>,
 ) -> ContainerSnapshot {
+    let running = current.is_none();
+    let container_id = match &current {
+        Some(current) => current.container_id.clone(),
+        None => format!("id-running-{restart_count}"),
+    };
     ContainerSnapshot {
         cluster: "c0ffee".into(),
         namespace: "shop".into(),
@@ -32,8 +38,19 @@ fn snapshot(
         container: "app".into(),
         kind: ContainerKind::Regular,
         restart_count,
+        container_id,
+        running,
         current,
         last,
+    }
+}
+
+/// The container waiting in a back-off after `last`, its latest instance.
+fn backing_off(restart_count: u32, last: Terminated) -> ContainerSnapshot {
+    ContainerSnapshot {
+        container_id: last.container_id.clone(),
+        running: false,
+        ..snapshot(restart_count, None, Some(last))
     }
 }
 
@@ -55,7 +72,7 @@ fn read(observations: &[Observation]) -> Vec<String> {
                 gap.missed,
                 gap.after.map(minute),
                 minute(gap.before),
-                gap.restart_count
+                gap.ended
             ),
         })
         .collect()
@@ -135,7 +152,7 @@ fn a_restarted_ktriage_seeded_from_the_store_reports_nothing_twice() {
         "uid-1",
         "app",
         Known {
-            restart_count: 6,
+            ended: 7,
             recorded: vec![("id-g".into(), 6)],
             until: Some(at(31)),
         },
@@ -157,7 +174,7 @@ fn restarts_while_ktriage_was_stopped_are_a_gap_after_the_records() {
         "uid-1",
         "app",
         Known {
-            restart_count: 6,
+            ended: 7,
             recorded: vec![("id-g".into(), 6)],
             until: Some(at(31)),
         },
@@ -177,7 +194,7 @@ fn a_termination_recorded_before_its_restart_is_not_a_gap_after_a_seed() {
         "uid-1",
         "app",
         Known {
-            restart_count: 2,
+            ended: 3,
             recorded: vec![("id-c".into(), 2)],
             until: Some(at(10)),
         },
@@ -258,5 +275,50 @@ fn a_forgotten_pod_is_seen_anew() {
     assert_eq!(
         read(&detector.observe(&seen, at(4))),
         ["T id-a 0 PodStatus"]
+    );
+}
+
+#[test]
+fn in_a_back_off_the_last_state_is_the_latest_instance() {
+    let mut detector = Detector::new();
+    // restartCount 3 while waiting: instances 0 to 3 ended, 3 is shown.
+    let waiting = backing_off(3, ended("id-d", 20, 21, 1, "Error"));
+    assert_eq!(waiting.ended(), 4);
+    assert_eq!(
+        read(&detector.observe(&waiting, at(22))),
+        ["T id-d 3 PodStatus", "G 3 Some(0) 20 4"]
+    );
+    // The kubelet starts instance 4: the same termination, now beside it.
+    let running = snapshot(4, None, Some(ended("id-d", 20, 21, 1, "Error")));
+    assert_eq!(running.ended(), 4);
+    assert!(detector.observe(&running, at(23)).is_empty());
+    // Instance 4 dies and backs off: one new termination, no gap.
+    let again = backing_off(4, ended("id-e", 23, 24, 1, "Error"));
+    assert_eq!(
+        read(&detector.observe(&again, at(25))),
+        ["T id-e 4 Observed"]
+    );
+}
+
+#[test]
+fn a_terminated_instance_then_a_back_off_after_the_next_one() {
+    let mut detector = Detector::new();
+    let terminated = snapshot(
+        2,
+        Some(ended("id-c", 5, 6, 1, "Error")),
+        Some(ended("id-b", 3, 4, 1, "Error")),
+    );
+    assert_eq!(
+        read(&detector.observe(&terminated, at(6))),
+        [
+            "T id-b 1 PodStatus",
+            "T id-c 2 PodStatus",
+            "G 1 Some(0) 3 3"
+        ]
+    );
+    let waiting = backing_off(3, ended("id-d", 7, 8, 1, "Error"));
+    assert_eq!(
+        read(&detector.observe(&waiting, at(9))),
+        ["T id-d 3 Observed"]
     );
 }

@@ -119,11 +119,13 @@ pub struct Termination {
     pub signal: Option<i32>,
     pub reason: String,
     pub message: String,
-    /// How many times the container had restarted before the instance that
-    /// ended here started: 0 for the first run. Read from `restartCount`
-    /// (the count itself for `state.terminated`, one less for
-    /// `lastState.terminated`), so it is only as good as the kubelet's
-    /// count, which a node restart may reset.
+    /// The number of the instance that ended here: how many times the
+    /// container had restarted when it started, 0 for the first run. The
+    /// kubelet's `restartCount` is the number of the container's latest
+    /// instance, so this is the count itself for `state.terminated` and for
+    /// a `lastState` that is the latest instance (in a back-off), one less
+    /// for a `lastState` beside a newer instance. It is only as good as the
+    /// kubelet's count, which a node restart may reset.
     pub restart_count: u32,
     pub source: Source,
 }
@@ -197,9 +199,10 @@ pub struct Gap {
     pub after: Option<Timestamp>,
     /// … and before this one.
     pub before: Timestamp,
-    /// The `restartCount` that revealed the gap; with the pod and the
-    /// container it makes the gap unique.
-    pub restart_count: u32,
+    /// How many instances of the container had ended when the gap was
+    /// found (`restartCount`, plus one when the latest instance is dead):
+    /// with the pod and the container it makes the gap unique.
+    pub ended: u32,
 }
 
 /// One core/v1 Event about a pod.
@@ -245,9 +248,9 @@ pub enum LastLines {
 /// ktriage restarts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Known {
-    /// The instances below this restart count are accounted for, by a
+    /// The instances numbered below this are accounted for, by a
     /// termination or a gap.
-    pub restart_count: u32,
+    pub ended: u32,
     /// The latest terminations: their record keys and restart counts.
     pub recorded: Vec<(String, u32)>,
     /// The time the records reach: the newest termination's end or gap's
@@ -258,6 +261,6 @@ pub struct Known {
 impl Known {
     /// Whether the history holds nothing about the container.
     pub fn is_empty(&self) -> bool {
-        self.restart_count == 0 && self.recorded.is_empty()
+        self.ended == 0 && self.recorded.is_empty()
     }
 }

@@ -56,7 +56,8 @@ pub struct Owner {
     /// The controller's name (`web-7d4b9c`).
     pub name: String,
     /// The workload a user names: the Deployment (`web`) for a ReplicaSet
-    /// whose pods carry `pod-template-hash`, else the controller itself.
+    /// whose pods carry `pod-template-hash` (its name without the last
+    /// `-<hash>`), else the controller itself.
     pub workload: String,
     /// The revision the pod ran: the ReplicaSet's name for a Deployment's
     /// pod, the `controller-revision-hash` label for a StatefulSet's or a
@@ -89,10 +90,16 @@ impl Owner {
         let kind = OwnerKind::from_name(kind);
         let (workload, revision) = match &kind {
             OwnerKind::ReplicaSet => {
+                // Clusters before 1.12 labelled pods with a numeric hash
+                // that differs from the ReplicaSet name's suffix; the
+                // Deployment's name is still the part before the last `-`.
                 let deployment = labels
                     .get(TEMPLATE_HASH)
-                    .and_then(|hash| name.strip_suffix(hash.as_str()))
-                    .and_then(|rest| rest.strip_suffix('-'))
+                    .and_then(|hash| {
+                        name.strip_suffix(hash.as_str())
+                            .and_then(|rest| rest.strip_suffix('-'))
+                            .or_else(|| name.rsplit_once('-').map(|(rest, _)| rest))
+                    })
                     .filter(|deployment| !deployment.is_empty());
                 (
                     deployment.unwrap_or(name).to_string(),
@@ -147,12 +154,21 @@ mod tests {
     }
 
     #[test]
+    fn an_old_numeric_hash_label_still_names_the_deployment() {
+        // As in tests/fixtures/pods/imagepullbackoff.yaml (2019).
+        let owner = Owner::from_reference(
+            "ReplicaSet",
+            "guestbook-ui-errimagepullbackoff-66cfffb669",
+            &labels(&[("pod-template-hash", "2279996225")]),
+        );
+        assert_eq!(owner.workload, "guestbook-ui-errimagepullbackoff");
+    }
+
+    #[test]
     fn a_replica_set_without_the_hash_label_is_its_own_workload() {
-        for pod_labels in [labels(&[]), labels(&[("pod-template-hash", "other")])] {
-            let owner = Owner::from_reference("ReplicaSet", "web-7d4b9c", &pod_labels);
-            assert_eq!(owner.workload, "web-7d4b9c");
-            assert_eq!(owner.workload_kind(), "ReplicaSet");
-        }
+        let owner = Owner::from_reference("ReplicaSet", "web-7d4b9c", &labels(&[]));
+        assert_eq!(owner.workload, "web-7d4b9c");
+        assert_eq!(owner.workload_kind(), "ReplicaSet");
         let whole = Owner::from_reference(
             "ReplicaSet",
             "7d4b9c",

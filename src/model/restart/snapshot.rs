@@ -52,11 +52,37 @@ pub struct ContainerSnapshot {
     pub container: String,
     pub kind: ContainerKind,
     pub restart_count: u32,
+    /// The id of the container's latest instance (empty before the first
+    /// is made): a `lastState` with this id is the latest instance.
+    pub container_id: String,
+    /// Whether the latest instance is running.
+    pub running: bool,
     /// `state.terminated`: the instance that ended and was not restarted
     /// (yet).
     pub current: Option<Terminated>,
     /// `lastState.terminated`: the instance before the current one.
     pub last: Option<Terminated>,
+}
+
+impl ContainerSnapshot {
+    /// Whether `lastState` holds the latest instance: the container waits
+    /// (in a back-off) and no newer instance was made since. Then the
+    /// kubelet's count is that instance's number, not the next one's.
+    pub fn last_is_latest(&self) -> bool {
+        let Some(last) = &self.last else {
+            return false;
+        };
+        self.current.is_none()
+            && !self.running
+            && (self.container_id == last.container_id || self.container_id.is_empty())
+    }
+
+    /// How many instances of the container have ended: its restart count,
+    /// plus one when the latest instance is dead.
+    pub fn ended(&self) -> u32 {
+        let dead = self.current.is_some() || self.last_is_latest();
+        self.restart_count.saturating_add(u32::from(dead))
+    }
 }
 
 /// The kind of an init container: a sidecar when its `restartPolicy` is
@@ -99,6 +125,11 @@ pub fn snapshots(pod: &Pod, cluster: &str) -> Vec<ContainerSnapshot> {
         container: status.name.clone(),
         kind,
         restart_count: u32::try_from(status.restart_count).unwrap_or(0),
+        container_id: status.container_id.clone().unwrap_or_default(),
+        running: status
+            .state
+            .as_ref()
+            .is_some_and(|state| state.running.is_some()),
         current: Terminated::from_state(status.state.as_ref()),
         last: Terminated::from_state(status.last_state.as_ref()),
     };

@@ -59,7 +59,7 @@ pub struct RestartSummary {
 impl RestartSummary {
     pub fn of(timeline: &Timeline, now: Timestamp, rule: &LoopRule) -> RestartSummary {
         let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
-        let mut series: HashMap<(&str, &str), Vec<Run>> = HashMap::new();
+        let mut series: HashMap<(&str, &str), Series> = HashMap::new();
         let mut summary = RestartSummary::default();
         for entry in &timeline.entries {
             if let super::timeline::TimelineItem::Termination(stored) = &entry.item {
@@ -73,8 +73,16 @@ impl RestartSummary {
                 series
                     .entry((&termination.pod_uid, &termination.container))
                     .or_default()
+                    .runs
                     .push((entry.at, termination.started));
             }
+        }
+        for gap in timeline.gaps() {
+            series
+                .entry((&gap.pod_uid, &gap.container))
+                .or_default()
+                .gaps
+                .push((gap.before, gap.missed));
         }
         summary.missed = timeline.gaps().map(|gap| gap.missed).sum();
         let mut reasons: Vec<ReasonCount> = reasons
@@ -85,9 +93,9 @@ impl RestartSummary {
         summary.reasons = reasons;
         summary.crash_looping_since = series
             .into_values()
-            .filter_map(|mut ends| {
-                ends.sort_by_key(|(at, _)| *at);
-                loop_start(&ends, now, rule)
+            .filter_map(|mut series| {
+                series.runs.sort_by_key(|(at, _)| *at);
+                series.loop_start(now, rule)
             })
             .min();
         summary
@@ -135,31 +143,53 @@ impl RestartSummary {
 /// One instance of a container: when it ended, and when it started if known.
 type Run = (Timestamp, Option<Timestamp>);
 
-/// The first termination of the loop that `ends` (one container's
-/// terminations, oldest first: end and start) is in at `now`, if it is in
-/// one: its newest termination is recent, and the terminations before it
-/// follow each other without a long run between them.
-fn loop_start(ends: &[Run], now: Timestamp, rule: &LoopRule) -> Option<Timestamp> {
-    let cycle = rule.longest_run + rule.longest_back_off;
-    let short_run = |(at, started): &Run| {
-        started.is_none_or(|started| at.duration_since(started) <= rule.longest_run)
-    };
-    let (newest, older) = ends.split_last()?;
-    if now.duration_since(newest.0) > cycle || !short_run(newest) {
-        return None;
+/// One container's terminations (oldest first once sorted) and gaps (upper
+/// bound and restarts missed).
+#[derive(Default)]
+struct Series {
+    runs: Vec<Run>,
+    gaps: Vec<(Timestamp, u32)>,
+}
+
+impl Series {
+    /// The restarts missed between two ends, `earlier` excluded.
+    fn missed_between(&self, earlier: Timestamp, later: Timestamp) -> i64 {
+        self.gaps
+            .iter()
+            .filter(|(before, _)| *before > earlier && *before <= later)
+            .map(|(_, missed)| i64::from(*missed))
+            .sum()
     }
-    let mut start = newest.0;
-    let mut length = 1;
-    let mut later = newest.0;
-    for end in older.iter().rev() {
-        if later.duration_since(end.0) > cycle || !short_run(end) {
-            break;
+
+    /// The first termination of the loop the container is in at `now`, if
+    /// it is in one: its newest termination is recent, and the ones before
+    /// it follow each other without a long run between them. Restarts
+    /// missed between two terminations (a gap) shorten the time between
+    /// them: three missed in 20 minutes are a restart every 5.
+    fn loop_start(&self, now: Timestamp, rule: &LoopRule) -> Option<Timestamp> {
+        let cycle = rule.longest_run + rule.longest_back_off;
+        let short_run = |(at, started): &Run| {
+            started.is_none_or(|started| at.duration_since(started) <= rule.longest_run)
+        };
+        let (newest, older) = self.runs.split_last()?;
+        if now.duration_since(newest.0) > cycle || !short_run(newest) {
+            return None;
         }
-        start = end.0;
-        later = end.0;
-        length += 1;
+        let mut start = newest.0;
+        let mut length = 1;
+        for end in older.iter().rev() {
+            let restarts = self.missed_between(end.0, start) + 1;
+            let spacing = start
+                .duration_since(end.0)
+                .checked_div(restarts.try_into().unwrap_or(1));
+            if spacing.is_none_or(|spacing| spacing > cycle) || !short_run(end) {
+                break;
+            }
+            start = end.0;
+            length += 1;
+        }
+        (length >= rule.at_least).then_some(start)
     }
-    (length >= rule.at_least).then_some(start)
 }
 
 #[cfg(test)]

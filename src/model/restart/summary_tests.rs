@@ -58,7 +58,7 @@ fn gap(missed: u32, before: &str) -> TimelineEntry {
             missed,
             after: None,
             before: at(before),
-            restart_count: 9,
+            ended: 9,
         }),
     }
 }
@@ -275,5 +275,37 @@ fn a_loop_that_began_on_another_day_carries_its_date() {
     assert_eq!(
         summary.sentence("1h", now, &TimeZone::UTC),
         "4 restarts in 1h: 4 Error (exit 2); crash-looping since May 31 23:52"
+    );
+}
+
+#[test]
+fn restarts_missed_inside_a_loop_do_not_break_it() {
+    let ends = [
+        "2024-06-01T10:00:00Z",
+        "2024-06-01T10:05:00Z",
+        "2024-06-01T10:30:00Z",
+    ];
+    let entries = |with_gap: bool| {
+        let mut entries: Vec<TimelineEntry> = ends
+            .iter()
+            .map(|finished| {
+                let started = at(finished) - SignedDuration::from_mins(1);
+                termination("p1", &started.to_string(), finished, 1, "Error")
+            })
+            .collect();
+        if with_gap {
+            entries.push(gap(4, "2024-06-01T10:28:00Z"));
+        }
+        Timeline::new(entries)
+    };
+    let now = at("2024-06-01T10:31:00Z");
+    let rule = LoopRule::default();
+    assert_eq!(
+        RestartSummary::of(&entries(false), now, &rule).crash_looping_since,
+        None
+    );
+    assert_eq!(
+        RestartSummary::of(&entries(true), now, &rule).crash_looping_since,
+        Some(at("2024-06-01T10:00:00Z"))
     );
 }

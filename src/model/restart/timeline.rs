@@ -9,6 +9,27 @@ use jiff::Timestamp;
 
 use super::{Gap, PodEventRecord, Termination};
 
+/// Whose history a query reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// Every pod of this name, or the pod of this uid.
+    Pod(String),
+    /// Every pod whose owner names this workload (a Deployment,
+    /// StatefulSet, DaemonSet or Job).
+    Workload(String),
+}
+
+/// A question to the history: a subject in a namespace of a cluster, since
+/// a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineQuery {
+    /// The cluster's id (`cluster_id::cluster_id`).
+    pub cluster: String,
+    pub namespace: String,
+    pub subject: Subject,
+    pub since: Timestamp,
+}
+
 /// Whether the last lines of a termination were kept (the text itself is
 /// read on demand: a timeline of thousands of restarts stays small).
 #[derive(Debug, Clone, PartialEq, Eq)]
