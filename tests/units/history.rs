@@ -1,10 +1,11 @@
 //! The restart history on real SQLite files in temporary directories: the
 //! file's permissions and its recovery from damage, two writers at once,
 //! retention, the timeline and summary queries, the recorder's thread, and
-//! detection on pods that real clusters produced.
+//! detection on pods and events that real clusters produced.
 
 mod concurrent;
 mod detection;
+mod events;
 mod files;
 mod last_lines;
 mod queries;
