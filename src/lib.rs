@@ -4,6 +4,7 @@ pub mod app;
 pub mod audit;
 pub mod cluster;
 pub mod config;
+pub mod history;
 pub mod model;
 pub mod protocol;
 pub mod run;

@@ -3,7 +3,9 @@
 //! (`src/protocol`, once it exists) name no Kubernetes client, no HTTP, no
 //! sockets, and none of the program's outer modules (the cluster runner,
 //! the history, the wiring, the terminal, the simulator). `k8s_openapi`'s
-//! types are read by the model's projections only.
+//! types are read by the model's projections only. The history
+//! (`src/history`) names neither the state machine, the screens nor the
+//! cluster calls.
 //!
 //! Every file is read as Rust tokens, so comments and string literals do
 //! not count, and a forbidden path is found in a `use` line, in a grouped
@@ -406,13 +408,22 @@ impl std::fmt::Display for Violation {
 
 /// The violations of one file, named `relative` (from the package root).
 fn check_file(relative: &Path, text: &str) -> Vec<Violation> {
-    let module = module_of(relative);
     let in_model = relative.starts_with("src/model");
+    check_file_against(relative, text, |path| forbidden_in(path, in_model))
+}
+
+/// The paths of one file that `rule` forbids.
+fn check_file_against(
+    relative: &Path,
+    text: &str,
+    rule: impl Fn(&[String]) -> Option<&'static str>,
+) -> Vec<Violation> {
+    let module = module_of(relative);
     named_paths(text)
         .into_iter()
         .filter_map(|named| {
             let path = absolute(&named.segments, &module);
-            forbidden_in(&path, in_model).map(|rule| Violation {
+            rule(&path).map(|rule| Violation {
                 file: relative.to_string_lossy().replace('\\', "/"),
                 line: named.line,
                 rule,
@@ -536,6 +547,67 @@ fn model_app_ui_and_protocol_name_no_client_io_or_outer_module() {
          src/model, {}):\n{}",
         FORBIDDEN.join(", "),
         MODEL_ONLY.join(", "),
+        problems.join("\n")
+    );
+}
+
+/// What the history (`src/history`) may not name: the state machine, the
+/// screens, the cluster calls, the wiring and the terminal. It reads and
+/// answers with the model's types only.
+const HISTORY_FORBIDDEN: &[&str] = &[
+    "crate::app",
+    "crate::ui",
+    "crate::cluster",
+    "crate::run",
+    "crate::terminal",
+    "kube",
+    "ktriage_sim",
+];
+
+#[test]
+fn the_history_names_no_state_machine_screen_or_cluster_call() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rule = |path: &[String]| {
+        HISTORY_FORBIDDEN.iter().copied().find(|rule| {
+            let rule: Vec<&str> = rule.split("::").collect();
+            path.len() >= rule.len() && rule.iter().zip(path).all(|(a, b)| *a == b)
+        })
+    };
+    let planted = check_file_against(
+        Path::new("src/history/planted.rs"),
+        "use crate::model::restart::Gap;\nuse super::super::app::state;\nfn f() { crate::ui::draw(); }\n",
+        rule,
+    );
+    let planted: Vec<String> = planted.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        planted,
+        [
+            "src/history/planted.rs:2: imports crate::app (as super::super::app::state)",
+            "src/history/planted.rs:3: uses crate::ui"
+        ],
+        "the checker is broken"
+    );
+    let mut files = Vec::new();
+    let listed = rust_files(&root.join("src/history"), &mut files);
+    assert!(
+        listed.is_ok() && !files.is_empty(),
+        "src/history holds no Rust file"
+    );
+    files.sort();
+    let mut problems = Vec::new();
+    for file in files {
+        let relative = file.strip_prefix(root).unwrap_or(&file);
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        problems.extend(
+            check_file_against(relative, &text, rule)
+                .iter()
+                .map(ToString::to_string),
+        );
+    }
+    assert!(
+        problems.is_empty(),
+        "src/history must not name {}:\n{}",
+        HISTORY_FORBIDDEN.join(", "),
         problems.join("\n")
     );
 }

@@ -1,6 +1,6 @@
 //! The unit-level tests, in one test binary: the model against objects real
-//! clusters produced, the state machine, and the layering rule of the
-//! source tree.
+//! clusters produced, the state machine, the restart history on real SQLite
+//! files, and the layering rule of the source tree.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -9,5 +9,6 @@ mod support;
 
 mod app_update;
 mod architecture;
+mod history;
 mod model_fixtures;
 mod model_metrics;
