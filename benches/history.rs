@@ -53,7 +53,11 @@ fn termination(workload: &str, index: usize, count: usize, span: SignedDuration)
     let step = span / i32::try_from(count).unwrap();
     let finished = now() - span + step * i32::try_from(index).unwrap();
     let owner = owner(workload, revision);
-    let reason = if index.is_multiple_of(3) { "Error" } else { "OOMKilled" };
+    let reason = if index.is_multiple_of(3) {
+        "Error"
+    } else {
+        "OOMKilled"
+    };
     Termination {
         cluster: CLUSTER.into(),
         namespace: "shop".into(),
