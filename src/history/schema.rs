@@ -11,7 +11,10 @@
 //! exactly as it was written. Each pod's identity and owner live once in
 //! `pods`; a termination is unique per pod (cluster and uid), container and
 //! record key (the container ID, or `restart:N` when the kubelet gave
-//! none), so that two processes recording it keep one row.
+//! none), so that two processes recording it keep one row. A gap is unique
+//! per pod, container and the number of instances ended when it was found;
+//! an event per pod, container (`''` for the pod itself), reason and first
+//! time. Last lines hang off their termination and go with it.
 
 use rusqlite::{Connection, TransactionBehavior};
 
