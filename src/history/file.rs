@@ -93,6 +93,12 @@ pub fn create_private(path: &Path) -> Result<(), HistoryError> {
 
 fn tighten(path: &Path) -> Result<(), HistoryError> {
     let metadata = fs::metadata(path).map_err(|error| from_io(path, &error))?;
+    if !metadata.is_file() {
+        return Err(HistoryError::Unwritable {
+            directory: directory_of(path),
+            reason: format!("{} is not a regular file", path.display()),
+        });
+    }
     if metadata.permissions().mode() & 0o077 != 0 {
         fs::set_permissions(path, fs::Permissions::from_mode(0o600))
             .map_err(|error| from_io(path, &error))?;

@@ -11,7 +11,10 @@
 //! exactly as it was written. Each pod's identity and owner live once in
 //! `pods`; a termination is unique per pod (cluster and uid), container and
 //! record key (the container ID, or `restart:N` when the kubelet gave
-//! none), so that two processes recording it keep one row.
+//! none), so that two processes recording it keep one row. A gap is unique
+//! per pod, container and the number of instances ended when it was found;
+//! an event per pod, container (`''` for the pod itself), reason and first
+//! time. Last lines hang off their termination and go with it.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -106,7 +109,7 @@ pub fn latest() -> i64 {
 
 /// What a file's marks say about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(super) enum Kind {
     /// An empty database: no tables, no marks.
     Empty,
     /// A ktriage history at this schema version.
@@ -116,7 +119,7 @@ pub enum Kind {
 }
 
 /// Read the marks of the open database.
-pub fn kind(connection: &Connection) -> rusqlite::Result<Kind> {
+pub(super) fn kind(connection: &Connection) -> rusqlite::Result<Kind> {
     let application: i32 =
         connection.pragma_query_value(None, "application_id", |row| row.get(0))?;
     let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
@@ -135,12 +138,12 @@ pub fn kind(connection: &Connection) -> rusqlite::Result<Kind> {
 /// Prepare an empty database: incremental auto-vacuum must be chosen
 /// before the first table exists (retention gives freed pages back with
 /// `PRAGMA incremental_vacuum`).
-pub fn prepare_empty(connection: &Connection) -> rusqlite::Result<()> {
+pub(super) fn prepare_empty(connection: &Connection) -> rusqlite::Result<()> {
     connection.pragma_update(None, "auto_vacuum", "INCREMENTAL")
 }
 
 /// Run the migrations after `version`, each in its own write transaction.
-pub fn migrate(connection: &mut Connection, version: i64) -> rusqlite::Result<()> {
+pub(super) fn migrate(connection: &mut Connection, version: i64) -> rusqlite::Result<()> {
     let start = usize::try_from(version).unwrap_or(0);
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(start) {
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;

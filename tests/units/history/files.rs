@@ -260,3 +260,23 @@ fn a_read_only_directory_refuses_the_history_unless_it_runs_as_root() {
     }
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o700)).unwrap();
 }
+
+#[test]
+fn a_directory_where_the_file_should_be_is_refused_and_left_alone() {
+    let (directory, path) = history_path();
+    fs::create_dir(&path).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    let error = Store::open(&path)
+        .err()
+        .expect("a directory is not a history");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "cannot write the history in {}: {} is not a regular file",
+            directory.path().display(),
+            path.display()
+        )
+    );
+    assert_eq!(mode(&path), 0o755);
+    assert!(moved_files(directory.path()).is_empty());
+}
