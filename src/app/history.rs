@@ -22,8 +22,9 @@ pub struct HistoryView {
     pub error: Option<SafeText>,
     /// The selected row of the timeline.
     pub selected: usize,
-    /// The read of last lines in flight, if any.
-    pub reading_lines: Option<RequestId>,
+    /// The read of last lines in flight, if any, and what its view is
+    /// called: `shop/web-1 app, restart 4 (1, Error)`.
+    pub reading_lines: Option<(RequestId, String)>,
 }
 
 /// The history slice.
@@ -120,9 +121,22 @@ pub fn open_selected(state: &mut AppState) -> Vec<Effect> {
         super::session::info(state, super::state::Level::Info, &text);
         return Vec::new();
     }
-    let id = entry.id;
-    view.reading_lines = Some(request);
-    vec![Effect::History(HistoryEffect::LastLines { request, id })]
+    let key = entry.key.clone();
+    let namespace = match &view.scope {
+        TimelineScope::Pod { namespace, .. }
+        | TimelineScope::Container { namespace, .. }
+        | TimelineScope::Workload { namespace, .. } => namespace.clone(),
+    };
+    let title = format!(
+        "{namespace}/{} {}, restart {} ({}, {})",
+        entry.pod.as_str(),
+        entry.container.as_str(),
+        entry.restart_count,
+        entry.exit.as_str(),
+        entry.reason.as_str()
+    );
+    view.reading_lines = Some((request, title));
+    vec![Effect::History(HistoryEffect::LastLines { request, key })]
 }
 
 /// A reply of the history room.
@@ -142,19 +156,18 @@ pub(super) fn event(state: &mut AppState, event: HistoryEvent) {
             }
         }
         HistoryEvent::LastLines { request, result } => {
-            let waiting = state
-                .history
-                .view
-                .as_ref()
-                .is_some_and(|v| v.reading_lines == Some(request));
-            if !waiting {
+            let Some(view) = state.history.view.as_mut() else {
                 return;
-            }
-            if let Some(view) = state.history.view.as_mut() {
-                view.reading_lines = None;
-            }
+            };
+            let title = match view.reading_lines.take() {
+                Some((waited, title)) if waited == request => title,
+                other => {
+                    view.reading_lines = other;
+                    return;
+                }
+            };
             match result {
-                Ok(lines) => show_lines(state, lines),
+                Ok(lines) => show_lines(state, &title, lines),
                 Err(error) => {
                     state.session.message = Some((super::state::Level::Error, error));
                 }
@@ -166,7 +179,7 @@ pub(super) fn event(state: &mut AppState, event: HistoryEvent) {
 
 /// Show kept lines in the log view: its colours, search and filter, with
 /// no reading behind it.
-fn show_lines(state: &mut AppState, stored: StoredLines) {
+fn show_lines(state: &mut AppState, title: &str, stored: StoredLines) {
     let Some(scope) = state.history.view.as_ref().map(|v| v.scope.clone()) else {
         return;
     };
@@ -189,7 +202,7 @@ fn show_lines(state: &mut AppState, stored: StoredLines) {
     };
     let mut view = super::logs::LogView::new(state.logs.serial, target, state.logs.capacity);
     view.stored = true;
-    view.title = SafeText::from_untrusted(&stored.title);
+    view.title = SafeText::from_untrusted(title);
     view.event(LogEvent::Source(LogSource {
         id: 0,
         pod,

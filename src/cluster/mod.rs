@@ -10,6 +10,7 @@ pub mod gate;
 pub mod kubeconfig;
 mod kubeconfig_error;
 pub mod logs;
+pub mod recording;
 pub mod remote;
 pub mod runner;
 pub mod slim;

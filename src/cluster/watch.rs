@@ -50,10 +50,10 @@ pub fn describe_client_error(error: &kube::Error) -> String {
 }
 
 /// Run one watcher until it is forbidden or the receiver goes away.
-pub async fn run<K, R>(
+pub async fn run<K, R, P>(
     api: Api<K>,
     config: watcher::Config,
-    project: fn(&K) -> R,
+    mut project: P,
     key: fn(&K) -> String,
     wrap: fn(u64, WatchUpdate<R>) -> ClusterEvent,
     generation: u64,
@@ -61,6 +61,7 @@ pub async fn run<K, R>(
 ) where
     K: Resource + Clone + DeserializeOwned + Debug + Send + 'static,
     R: Send + 'static,
+    P: FnMut(&K) -> R + Send + 'static,
 {
     let stream = watcher(api, config).default_backoff();
     let mut stream = std::pin::pin!(stream);

@@ -18,6 +18,7 @@ pub mod recorder;
 pub mod retention;
 pub mod schema;
 pub mod store;
+pub mod view;
 
 pub use error::HistoryError;
 pub use last_lines::LAST_LINES_LIMIT;

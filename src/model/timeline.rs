@@ -7,6 +7,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::restart::TerminationKey;
 use super::safe_text::SafeText;
 
 /// Whose timeline.
@@ -66,7 +67,7 @@ pub enum LastLines {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RestartEntry {
     /// The store's key of the termination, to read its last lines.
-    pub id: i64,
+    pub key: TerminationKey,
     pub started: Option<Timestamp>,
     pub finished: Option<Timestamp>,
     pub pod: SafeText,
@@ -105,7 +106,7 @@ pub struct GapEntry {
 /// A row of the timeline.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TimelineEntry {
-    Restart(RestartEntry),
+    Restart(Box<RestartEntry>),
     Gap(GapEntry),
     /// The rows below (older) belong to this revision (a ReplicaSet, for
     /// a Deployment's timeline).
@@ -143,7 +144,12 @@ mod tests {
 
     fn entry(started: &str, finished: &str) -> RestartEntry {
         RestartEntry {
-            id: 1,
+            key: TerminationKey {
+                cluster: "c".into(),
+                pod_uid: "u".into(),
+                container: "app".into(),
+                record_key: "containerd://1".into(),
+            },
             started: started.parse().ok(),
             finished: finished.parse().ok(),
             pod: "web-1".into(),

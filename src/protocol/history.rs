@@ -2,6 +2,7 @@
 //! timeline and of a termination's last lines, and their replies. The
 //! replies travel on the same channel as the cluster's reports. Data only.
 
+use crate::model::restart::TerminationKey;
 use crate::model::safe_text::SafeText;
 use crate::model::timeline::{Timeline, TimelineScope};
 
@@ -16,14 +17,15 @@ pub enum HistoryEffect {
         scope: TimelineScope,
     },
     /// The last lines a termination printed.
-    LastLines { request: RequestId, id: i64 },
+    LastLines {
+        request: RequestId,
+        key: TerminationKey,
+    },
 }
 
 /// The last lines of one instance, as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredLines {
-    /// What the view is called: `shop/web-1 app, restart 4 (exit 1)`.
-    pub title: String,
     /// Raw, as read from the container: the log view neutralises them.
     pub lines: Vec<String>,
     /// Older lines were not kept.

@@ -34,6 +34,8 @@ pub trait ContextSwitcher {
         &mut self,
         name: &str,
     ) -> impl std::future::Future<Output = Result<(kube::Client, Target, Vec<String>), SafeText>> + Send;
+    /// The history's name of the cluster a connected context reaches.
+    fn cluster_id(&self, name: &str) -> String;
 }
 
 /// What ended the loop.
@@ -134,7 +136,7 @@ async fn apply<D: Screen, S: ContextSwitcher>(
                 Effect::Quit => return false,
                 Effect::SwitchContext { name } => match switcher.switch(&name).await {
                     Ok((client, target, hints)) => {
-                        runner.replace_client(client);
+                        runner.replace_client(client, switcher.cluster_id(&name));
                         next.extend(context_switched(state, target, hints));
                     }
                     Err(error) => state.session.message = Some((Level::Error, error)),

@@ -31,6 +31,8 @@ pub struct KubeconfigSwitcher {
     read_only: bool,
     all_namespaces: bool,
     clients: HashMap<String, (Client, String)>,
+    /// Each context's cluster, as the history names it (`cluster_id`).
+    cluster_ids: HashMap<String, String>,
     first: bool,
 }
 
@@ -47,6 +49,7 @@ impl KubeconfigSwitcher {
             read_only,
             all_namespaces,
             clients: HashMap::new(),
+            cluster_ids: HashMap::new(),
             first: true,
         }
     }
@@ -69,6 +72,14 @@ impl KubeconfigSwitcher {
                     .await
                     .map_err(|e| SafeText::from_untrusted(&e.to_string()))?;
                 let namespace = config.default_namespace.clone();
+                let ca = config.root_cert.as_ref().and_then(|certs| certs.first());
+                self.cluster_ids.insert(
+                    name.to_string(),
+                    crate::model::restart::cluster_id::cluster_id(
+                        config.cluster_url.to_string().as_str(),
+                        ca.map(Vec::as_slice),
+                    ),
+                );
                 let client = Client::try_from(config)
                     .map_err(|e| SafeText::from_untrusted(&e.to_string()))?;
                 self.clients
@@ -121,5 +132,17 @@ impl ContextSwitcher for KubeconfigSwitcher {
     ) -> impl std::future::Future<Output = Result<(Client, Target, Vec<String>), SafeText>> + Send
     {
         self.connect(name)
+    }
+
+    fn cluster_id(&self, name: &str) -> String {
+        KubeconfigSwitcher::cluster_id(self, name)
+    }
+}
+
+impl KubeconfigSwitcher {
+    /// The cluster a connected context reaches, as the history names it:
+    /// the same for two contexts of one cluster.
+    pub fn cluster_id(&self, name: &str) -> String {
+        self.cluster_ids.get(name).cloned().unwrap_or_default()
     }
 }

@@ -176,6 +176,14 @@ impl App {
             );
             recent = crate::cluster::debug::read_recent_images(&recent_images);
         }
+        let notice = match &state_directory {
+            Some(directory) => open_history(&mut runner, &switcher, &target, directory).await,
+            None => None,
+        };
+        if let Some(notice) = notice {
+            let event = crate::protocol::history::HistoryEvent::Notice(Some(notice));
+            let _ = runner.report(crate::protocol::ClusterEvent::History(event));
+        }
         let mut state = AppState::new(target, contexts, settings.keymap, clock());
         state.session.namespace_hints = hints;
         state.debug.defaults = crate::app::debug::DebugDefaults {
@@ -197,5 +205,37 @@ impl App {
             clock,
         )
         .await
+    }
+}
+
+/// Open the restart history in `directory` (off the loop: opening checks
+/// the file) and give it to the runner. What went wrong, or that a damaged
+/// file was moved aside, is for the status line.
+async fn open_history(
+    runner: &mut Runner,
+    switcher: &KubeconfigSwitcher,
+    target: &Target,
+    directory: &std::path::Path,
+) -> Option<crate::model::safe_text::SafeText> {
+    use crate::model::safe_text::SafeText;
+    let path = directory.join("history.db");
+    let opened = tokio::task::spawn_blocking(move || crate::history::Recorder::start(&path)).await;
+    match opened {
+        Ok(Ok((recorder, moved))) => {
+            let cluster = switcher.cluster_id(target.context.as_str());
+            runner.set_history(std::sync::Arc::new(recorder), cluster);
+            moved.map(|moved| {
+                SafeText::from_untrusted(&format!(
+                    "the history file was damaged: moved aside to {}, a new one was started",
+                    moved.display()
+                ))
+            })
+        }
+        Ok(Err(error)) => Some(SafeText::from_untrusted(&format!(
+            "restarts are not recorded: {error}"
+        ))),
+        Err(error) => Some(SafeText::from_untrusted(&format!(
+            "restarts are not recorded: {error}"
+        ))),
     }
 }

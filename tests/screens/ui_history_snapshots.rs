@@ -8,6 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use ktriage::app::msg::Msg;
 use ktriage::app::state::{AppState, View};
 use ktriage::app::update;
+use ktriage::model::restart::TerminationKey;
 use ktriage::model::safe_text::SafeText;
 use ktriage::model::timeline::{
     GapEntry, LastLines, RestartEntry, Timeline, TimelineEntry, TimelineScope,
@@ -31,7 +32,12 @@ fn restart(
     count: u32,
 ) -> RestartEntry {
     RestartEntry {
-        id,
+        key: TerminationKey {
+            cluster: "demo".into(),
+            pod_uid: format!("uid-{pod}"),
+            container: "app".into(),
+            record_key: format!("containerd://{id}"),
+        },
         started: Some(at(minutes_ago) - SignedDuration::from_secs(40)),
         finished: Some(at(minutes_ago)),
         pod: SafeText::from_untrusted(pod),
@@ -106,10 +112,17 @@ fn pod_timeline() -> Timeline {
             "4 restarts in 2h: 3 Error (exit 1), 1 OOMKilled; crash-looping since 10:12",
         ),
         entries: vec![
-            TimelineEntry::Restart(restart(4, 3, "my-pod", "1", "Error", 4)),
-            TimelineEntry::Restart(restart(3, 9, "my-pod", "1", "Error", 3)),
-            TimelineEntry::Restart(restart(2, 20, "my-pod", "137 OOMKilled", "OOMKilled", 2)),
-            TimelineEntry::Restart(restart(1, 95, "my-pod", "1", "Error", 1)),
+            TimelineEntry::Restart(Box::new(restart(4, 3, "my-pod", "1", "Error", 4))),
+            TimelineEntry::Restart(Box::new(restart(3, 9, "my-pod", "1", "Error", 3))),
+            TimelineEntry::Restart(Box::new(restart(
+                2,
+                20,
+                "my-pod",
+                "137 SIGKILL",
+                "OOMKilled",
+                2,
+            ))),
+            TimelineEntry::Restart(Box::new(restart(1, 95, "my-pod", "1", "Error", 1))),
         ],
         notice: None,
     }
@@ -180,20 +193,41 @@ fn a_workload_across_a_rollout() {
                 TimelineEntry::Revision {
                     name: SafeText::from_untrusted("cart-6f9d8 (revision 2)"),
                 },
-                TimelineEntry::Restart(restart(9, 2, "cart-6f9d8-x2k4q", "1", "Error", 3)),
-                TimelineEntry::Restart(restart(8, 6, "cart-6f9d8-x2k4q", "1", "Error", 2)),
-                TimelineEntry::Restart(restart(7, 11, "cart-6f9d8-x2k4q", "1", "Error", 1)),
+                TimelineEntry::Restart(Box::new(restart(
+                    9,
+                    2,
+                    "cart-6f9d8-x2k4q",
+                    "1",
+                    "Error",
+                    3,
+                ))),
+                TimelineEntry::Restart(Box::new(restart(
+                    8,
+                    6,
+                    "cart-6f9d8-x2k4q",
+                    "1",
+                    "Error",
+                    2,
+                ))),
+                TimelineEntry::Restart(Box::new(restart(
+                    7,
+                    11,
+                    "cart-6f9d8-x2k4q",
+                    "1",
+                    "Error",
+                    1,
+                ))),
                 TimelineEntry::Revision {
                     name: SafeText::from_untrusted("cart-5b7c4 (revision 1)"),
                 },
-                TimelineEntry::Restart(restart(
+                TimelineEntry::Restart(Box::new(restart(
                     6,
                     50,
                     "cart-5b7c4-mm2vd",
-                    "137 SIGKILL (OOM?)",
-                    "Error",
+                    "137 SIGKILL",
+                    "Error (OOM?)",
                     1,
-                )),
+                ))),
             ],
             notice: None,
         };
@@ -225,7 +259,11 @@ fn the_last_lines_of_a_termination() {
         update(state, key(crossterm::event::KeyCode::Down));
         let effects = update(state, key(crossterm::event::KeyCode::Enter));
         let lines_request = match effects.as_slice() {
-            [Effect::History(HistoryEffect::LastLines { request, id: 2 })] => *request,
+            [Effect::History(HistoryEffect::LastLines { request, key })]
+                if key.record_key == "containerd://2" =>
+            {
+                *request
+            }
             other => panic!("Enter asked for {other:?}"),
         };
         update(
@@ -233,7 +271,6 @@ fn the_last_lines_of_a_termination() {
             Msg::Cluster(ClusterEvent::History(HistoryEvent::LastLines {
                 request: lines_request,
                 result: Ok(StoredLines {
-                    title: "argocd/my-pod app, restart 2 (137 OOMKilled)".to_string(),
                     lines: vec![
                         "{\"level\":\"info\",\"msg\":\"cache warmed\",\"entries\":120000}"
                             .to_string(),

@@ -42,6 +42,10 @@ pub struct Runner {
     gate: MutationGate,
     /// Where recently used debug images are kept.
     recent_images: Option<PathBuf>,
+    /// The restart history's recorder, when the store could be opened.
+    history: Option<std::sync::Arc<crate::history::Recorder>>,
+    /// The cluster the client reaches, as the history names it.
+    cluster: String,
 }
 
 impl Runner {
@@ -55,7 +59,20 @@ impl Runner {
             save_directory: std::env::temp_dir().join("ktriage-logs"),
             gate,
             recent_images: None,
+            history: None,
+            cluster: String::new(),
         }
+    }
+
+    /// Record restarts of the cluster `cluster` in `recorder`, and read the
+    /// restart history from it.
+    pub fn set_history(
+        &mut self,
+        recorder: std::sync::Arc<crate::history::Recorder>,
+        cluster: String,
+    ) {
+        self.history = Some(recorder);
+        self.cluster = cluster;
     }
 
     /// Where saved logs go (the program's state directory).
@@ -69,6 +86,12 @@ impl Runner {
         self.recent_images = recent_images;
     }
 
+    /// Send a report as the runner's tasks do (dropped if the loop is gone
+    /// or the channel is full).
+    pub fn report(&self, event: ClusterEvent) -> bool {
+        self.sender.try_send(event).is_ok()
+    }
+
     /// The door for attach and exec sessions, which the application loop runs.
     pub fn gate(&self) -> &MutationGate {
         &self.gate
@@ -80,10 +103,11 @@ impl Runner {
     }
 
     /// A new context: stop everything and talk to the new API server.
-    pub fn replace_client(&mut self, client: Client) {
+    pub fn replace_client(&mut self, client: Client, cluster: String) {
         for (_, task) in self.tasks.drain() {
             task.abort();
         }
+        self.cluster = cluster;
         self.gate.replace_client(client.clone());
         self.client = client;
     }

@@ -17,6 +17,7 @@ use kube::{Client, Resource};
 use tokio::sync::mpsc;
 
 use super::Runner;
+use crate::cluster::recording::PodRecording;
 use crate::cluster::slim::SlimPod;
 use crate::cluster::watch::{self, describe, forbidden_message};
 use crate::model::listing::{NamespaceRow, NodeRow, WorkloadKind, WorkloadRow};
@@ -46,10 +47,22 @@ impl Runner {
             config = config.fields(&format!("spec.nodeName={node}"));
         }
         let api: Api<SlimPod> = api(&self.client, namespace.as_deref());
+        // Every pod the watch sees is recorded in the restart history.
+        let mut recording = self
+            .history
+            .clone()
+            .map(|recorder| PodRecording::new(recorder, self.cluster.clone(), self.client.clone()));
+        let project = move |slim: &SlimPod| {
+            let pod = slim.to_pod();
+            if let Some(recording) = recording.as_mut() {
+                recording.saw(&pod);
+            }
+            PodRow::from_pod(&pod)
+        };
         let task = watch::run(
             api,
             config,
-            pod_row,
+            project,
             uid,
             |generation, update| ClusterEvent::Pods { generation, update },
             generation,
@@ -106,10 +119,6 @@ where
         Some(namespace) => Api::namespaced(client.clone(), namespace),
         None => Api::all(client.clone()),
     }
-}
-
-fn pod_row(pod: &SlimPod) -> PodRow {
-    PodRow::from_pod(&pod.to_pod())
 }
 
 fn uid<K: Resource>(object: &K) -> String {

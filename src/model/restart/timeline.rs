@@ -111,6 +111,16 @@ impl Timeline {
         Timeline { entries }
     }
 
+    /// Keep only what concerns `container`: its terminations and gaps, and
+    /// the events of its pod that name it or no container.
+    pub fn keep_container(&mut self, container: &str) {
+        self.entries.retain(|entry| match &entry.item {
+            TimelineItem::Termination(stored) => stored.termination.container == container,
+            TimelineItem::Gap(gap) => gap.container == container,
+            TimelineItem::Event(event) => event.container.as_deref().is_none_or(|c| c == container),
+        });
+    }
+
     pub fn terminations(&self) -> impl Iterator<Item = &StoredTermination> {
         self.entries.iter().filter_map(|entry| match &entry.item {
             TimelineItem::Termination(stored) => Some(stored.as_ref()),

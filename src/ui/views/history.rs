@@ -30,7 +30,7 @@ fn columns(several_pods: bool, width: u16) -> Vec<(&'static str, usize)> {
     let mut fixed: Vec<(&str, usize)> = vec![
         ("WHEN", 9),
         ("CONTAINER", 10),
-        ("EXIT", 18),
+        ("EXIT", 12),
         ("RAN", 6),
         ("#", 4),
         ("SOURCE", 10),

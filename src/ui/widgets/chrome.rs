@@ -134,6 +134,12 @@ pub fn status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
     if let Some((level, text)) = &state.session.message {
         spans.push(Span::styled(format!(" {} ", text.as_str()), style(*level)));
+    } else if let Some(notice) = &state.history.notice {
+        // The history store's trouble shows on every view until it is fixed.
+        spans.push(Span::styled(
+            format!(" {} ", notice.as_str()),
+            theme.warning(),
+        ));
     }
     let hint = |id: CommandId, label: &str| {
         let key = state
