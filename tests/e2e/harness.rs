@@ -129,7 +129,7 @@ pub struct Program {
 /// `context`, with its state directory inside the cluster's temporary
 /// directory.
 pub async fn start_program<D>(
-    mut screen: D,
+    screen: D,
     scenario: Scenario,
     context: &str,
     read_only: bool,
@@ -139,11 +139,33 @@ where
     D: Screen + Send + 'static,
 {
     let sim = common::start(scenario).await;
+    let (keys, task) = run_program(screen, &sim, context, read_only, theme).await;
+    let audit = sim.dir.path().join("state").join("audit.log");
+    Program {
+        keys,
+        task,
+        sim,
+        audit,
+    }
+}
+
+/// Run the program on `screen` against `sim`, with its state in the
+/// cluster's temporary directory (`state/`), until its task ends.
+pub async fn run_program<D>(
+    mut screen: D,
+    sim: &common::Sim,
+    context: &str,
+    read_only: bool,
+    theme: Theme,
+) -> (mpsc::Sender<Msg>, tokio::task::JoinHandle<()>)
+where
+    D: Screen + Send + 'static,
+{
     let loaded = kubeconfig::load(Some(&sim.kubeconfig)).expect("the kubeconfig loads");
     let state_directory = sim.dir.path().join("state");
     let app = wiring::start_app(Wiring {
         read_only,
-        state_directory: Some(state_directory.clone()),
+        state_directory: Some(state_directory),
         ..Wiring::new(loaded, context)
     })
     .await
@@ -156,12 +178,7 @@ where
         let input = tokio_stream::wrappers::ReceiverStream::new(key_receiver);
         let _ = app.run(&mut screen, input, signals, &theme).await;
     });
-    Program {
-        keys,
-        task,
-        sim,
-        audit: state_directory.join("audit.log"),
-    }
+    (keys, task)
 }
 
 /// The simulated cluster, until `App::stop_cluster` takes it away.
@@ -209,6 +226,31 @@ pub async fn launch(scenario: Scenario, context: &str, read_only: bool) -> App {
 }
 
 impl App {
+    /// Quit the program (`q`) and wait until it has ended.
+    pub async fn quit(&mut self) {
+        self.press(KeyCode::Char('q')).await;
+        let stopped = std::mem::replace(&mut self.task, tokio::spawn(async {}));
+        tokio::time::timeout(Duration::from_secs(20), stopped)
+            .await
+            .expect("the program quits on q")
+            .expect("the program ran to its end");
+    }
+
+    /// Start the program again against the same cluster with the same
+    /// state directory, as an engineer would after quitting.
+    pub async fn start_again(&mut self, context: &str) {
+        let (keys, task) = run_program(
+            self.screen.clone(),
+            &self.sim,
+            context,
+            false,
+            Theme::monochrome(),
+        )
+        .await;
+        self.keys = keys;
+        self.task = task;
+    }
+
     /// The API server goes away: streams are cut and nothing answers.
     pub fn stop_cluster(&mut self) {
         if let Some(sim) = self.sim.0.take() {

@@ -10,6 +10,7 @@
 #[path = "../../crates/ktriage-sim/tests/conformance/harness.rs"]
 mod common;
 mod harness;
+mod history;
 
 mod cli;
 mod e2e_browse;

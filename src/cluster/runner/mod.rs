@@ -48,6 +48,16 @@ pub struct Runner {
     cluster: String,
 }
 
+/// The program's tasks end with the runner: a watch left running would go
+/// on recording and reading after the loop is gone.
+impl Drop for Runner {
+    fn drop(&mut self) {
+        for task in self.tasks.values() {
+            task.abort();
+        }
+    }
+}
+
 impl Runner {
     pub fn new(client: Client, sender: mpsc::Sender<ClusterEvent>) -> Runner {
         let gate = MutationGate::new(client.clone(), Default::default());

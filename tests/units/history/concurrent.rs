@@ -106,14 +106,19 @@ fn companion(path: &Path, name: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Two processes: this test starts its own binary again, running this same
+/// test, which then plays the second writer (it finds `CHILD_PATH` set).
 #[test]
 fn two_processes_record_the_same_terminations_once() {
+    if let Some(path) = std::env::var_os(CHILD_PATH) {
+        second_writer(PathBuf::from(path));
+        return;
+    }
     let (_directory, path) = history_path();
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
-            "history::concurrent::second_writer",
+            "history::concurrent::two_processes_record_the_same_terminations_once",
             "--exact",
-            "--ignored",
             "--test-threads=1",
         ])
         .env(CHILD_PATH, &path)
@@ -138,11 +143,8 @@ fn two_processes_record_the_same_terminations_once() {
 }
 
 /// The second writer of `two_processes_record_the_same_terminations_once`,
-/// run only by it (in its own process).
-#[test]
-#[ignore = "started by two_processes_record_the_same_terminations_once"]
-fn second_writer() {
-    let path = PathBuf::from(std::env::var_os(CHILD_PATH).expect("started by the first writer"));
+/// in its own process.
+fn second_writer(path: PathBuf) {
     let mut store = Store::open(&path).expect("the history opens").store;
     std::fs::write(companion(&path, "ready"), b"").unwrap();
     wait_for(&companion(&path, "go"));
