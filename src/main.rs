@@ -77,6 +77,10 @@ struct SimArgs {
     /// Run the cluster's clock this many times faster.
     #[arg(long)]
     speed: Option<f64>,
+    /// Events expire this many seconds of cluster time after their last
+    /// write (the apiserver's --event-ttl; default 3600).
+    #[arg(long)]
+    event_ttl: Option<f64>,
     /// Cut watch streams this often (seconds).
     #[arg(long)]
     drop_watches_every: Option<f64>,
@@ -148,6 +152,7 @@ async fn sim(args: SimArgs) -> ExitCode {
             crash_loop_every: (!args.steady).then_some(50),
         }),
         speed: args.speed,
+        event_ttl_seconds: args.event_ttl,
         drop_watches_every_seconds: args.drop_watches_every,
         drop_log_streams_every_seconds: args.drop_log_streams_every,
         throttle_every_nth_request: args.throttle_every,

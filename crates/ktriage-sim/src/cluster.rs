@@ -1,6 +1,7 @@
 //! Assembles a simulated cluster from a scenario: the store filled with
 //! namespaces, nodes, services, workloads and their pods (with the defaults
-//! the apiserver applies), the kubelet that runs them, and the users.
+//! the apiserver applies), the kubelet that runs them, the controllers that
+//! keep Deployments and ReplicaSets, and the users.
 //!
 //! It builds and wires; it must not serve requests (`server` does) or run
 //! containers (`kubelet` does).
@@ -11,6 +12,9 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::auth::Authorizer;
+use super::controller::ControllerManager;
+use super::controller::deployment::DeploymentState;
+use super::controller::replicaset::ReplicaSetState;
 use super::kubelet::Kubelet;
 use super::objects::{self, Owner};
 use super::resources::{NAMESPACES, NODES, PODS, REPLICASETS, SERVICES};
@@ -28,6 +32,7 @@ const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "k
 pub struct Cluster {
     pub store: Arc<Store>,
     pub kubelet: Arc<Kubelet>,
+    pub controllers: Arc<ControllerManager>,
     pub authorizer: Authorizer,
     pub scenario: Scenario,
 }
@@ -45,7 +50,12 @@ fn default_nodes() -> Vec<NodeSpec> {
 
 impl Cluster {
     pub fn build(mut scenario: Scenario) -> Result<Cluster, ApiError> {
-        let mut limits = StoreLimits::default();
+        let mut limits = StoreLimits {
+            event_ttl: std::time::Duration::from_secs_f64(
+                scenario.cluster.event_ttl_seconds / scenario.cluster.speed,
+            ),
+            ..StoreLimits::default()
+        };
         if let Some(events) = scenario.faults.watch_history_events {
             limits.history_events = events.max(1);
         }
@@ -68,6 +78,13 @@ impl Cluster {
             })
             .collect();
         let kubelet = Arc::new(Kubelet::new(store.clone(), scenario.cluster.speed, &nodes));
+        let started = std::time::Instant::now();
+        let controllers = Arc::new(ControllerManager::new(
+            store.clone(),
+            kubelet.clone(),
+            scenario.cluster.speed,
+            scenario.nodes.iter().map(|n| n.name.clone()).collect(),
+        ));
         for name in SYSTEM_NAMESPACES {
             if !scenario.namespaces.iter().any(|n| n.name == *name) {
                 store.create(&NAMESPACES, objects::namespace(name, &BTreeMap::new()))?;
@@ -119,20 +136,52 @@ impl Cluster {
                     .unwrap_or_default()
                     .to_string(),
             };
+            let mut adopted = None;
             let (pod_owner, pod_prefix) = if workload.kind == WorkloadKind::Deployment {
-                let hash =
-                    objects::suffix(&format!("{}/{}", workload.namespace, workload.name), 10);
+                let hash = objects::template_hash(
+                    &workload.namespace,
+                    &workload.name,
+                    1,
+                    &workload.template,
+                );
                 let name = format!("{}-{hash}", workload.name);
                 let mut labels = selector.clone();
                 labels.insert("pod-template-hash".to_string(), hash);
+                let (surge, _) = objects::rolling_limits(workload.replicas);
                 let replica_set = store.create(
                     &REPLICASETS,
-                    objects::replica_set(workload, &name, &labels, &owner),
+                    objects::replica_set(&objects::ReplicaSetOf {
+                        namespace: &workload.namespace,
+                        name: &name,
+                        labels: &labels,
+                        template: &workload.template,
+                        revision: 1,
+                        replicas: workload.replicas,
+                        desired: workload.replicas,
+                        max: workload.replicas + surge,
+                        current: workload.replicas,
+                        change_cause: None,
+                        owner: &owner,
+                    }),
                 )?;
                 let uid = replica_set.value()?["metadata"]["uid"]
                     .as_str()
                     .unwrap_or_default()
                     .to_string();
+                adopted = Some((
+                    DeploymentState::new(
+                        &workload.namespace,
+                        &workload.name,
+                        &owner.uid,
+                        workload.replicas,
+                        selector.clone(),
+                        workload.template.clone(),
+                        workload.rollout.as_ref(),
+                        started,
+                        scenario.cluster.speed,
+                    ),
+                    (name.clone(), uid.clone(), labels.clone()),
+                ));
                 selector = labels;
                 (
                     Owner {
@@ -151,6 +200,7 @@ impl Cluster {
             } else {
                 workload.replicas
             };
+            let mut pods = Vec::new();
             for replica in 0..count {
                 let name = match workload.kind {
                     WorkloadKind::StatefulSet => format!("{pod_prefix}-{replica}"),
@@ -178,6 +228,21 @@ impl Cluster {
                     node,
                     settled,
                 )?;
+                pods.push(name);
+            }
+            if let Some((deployment, (name, uid, labels))) = adopted {
+                let set = ReplicaSetState::new(
+                    &workload.namespace,
+                    &name,
+                    &uid,
+                    deployment.key(),
+                    labels,
+                    workload.template.clone(),
+                    1,
+                    workload.replicas,
+                    pods,
+                );
+                controllers.adopt(deployment, set, settled);
             }
         }
         for pod in &scenario.pods {
@@ -198,6 +263,7 @@ impl Cluster {
         Ok(Cluster {
             store,
             kubelet,
+            controllers,
             authorizer,
             scenario,
         })
@@ -213,8 +279,9 @@ fn kind_name(kind: WorkloadKind) -> &'static str {
     }
 }
 
+/// Store a pod (with the apiserver's defaults) and hand it to the kubelet.
 #[allow(clippy::too_many_arguments)]
-fn create_pod(
+pub(crate) fn create_pod(
     store: &Arc<Store>,
     kubelet: &Arc<Kubelet>,
     namespace: &str,
@@ -267,6 +334,7 @@ fn generated_container(name: &str, behavior: Behavior) -> ContainerSpec {
         env: BTreeMap::new(),
         sidecar: false,
         ports: vec![8080],
+        readiness_probe: None,
     }
 }
 
@@ -318,6 +386,7 @@ pub fn generate(scenario: &mut Scenario, scale: Scale) {
                     containers: vec![generated_container("app", behavior)],
                     ..PodTemplate::default()
                 },
+                rollout: None,
             });
             deployment += 1;
         }

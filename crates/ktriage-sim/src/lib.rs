@@ -3,7 +3,8 @@
 //! `kubectl` binaries can talk to it as they would to a cluster.
 //!
 //! `scenario` reads what the cluster holds; `cluster` builds it into the
-//! `store` and hands pods to the `kubelet`; `server` serves it over HTTP;
+//! `store` and hands pods to the `kubelet` and Deployments to the
+//! `controller`s; `server` serves it over HTTP;
 //! `printers` and `quantity` hold the server's own readings of Kubernetes'
 //! text rules (kubectl's columns, resource quantities). Nothing here runs a
 //! process of the host or reaches beyond loopback, and nothing here prints:
@@ -18,6 +19,7 @@
 pub mod admission;
 pub mod auth;
 pub mod cluster;
+pub mod controller;
 pub mod fields;
 pub mod kubelet;
 pub mod logs;

@@ -51,6 +51,14 @@ fn quantities(resources: &Resources) -> Value {
 }
 
 fn container(spec: &ContainerSpec, token_volume: &str) -> Value {
+    let mut value = container_spec(spec);
+    value["volumeMounts"] = json!([{"name": token_volume, "readOnly": true, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}]);
+    value
+}
+
+/// A container as a pod template declares it (no service account mount:
+/// admission adds that to each pod).
+fn container_spec(spec: &ContainerSpec) -> Value {
     let mut resources = Map::new();
     let requests = quantities(&spec.requests);
     let limits = quantities(&spec.limits);
@@ -67,7 +75,6 @@ fn container(spec: &ContainerSpec, token_volume: &str) -> Value {
         "name": spec.name,
         "image": spec.image,
         "resources": resources,
-        "volumeMounts": [{"name": token_volume, "readOnly": true, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}],
     });
     if !spec.command.is_empty() {
         value["command"] = json!(spec.command);
@@ -89,7 +96,78 @@ fn container(spec: &ContainerSpec, token_volume: &str) -> Value {
     if spec.sidecar {
         value["restartPolicy"] = json!("Always");
     }
+    if let Some(probe) = &spec.readiness_probe {
+        value["readinessProbe"] = json!({
+            "httpGet": {"path": probe.path, "port": spec.ports.first().copied().unwrap_or(8080), "scheme": "HTTP"},
+            "initialDelaySeconds": probe.initial_delay_seconds.round() as u64,
+            "periodSeconds": probe.period_seconds.round() as u64,
+            "timeoutSeconds": 1, "successThreshold": 1, "failureThreshold": 3,
+        });
+    }
     value
+}
+
+/// A workload's `spec.template` with the apiserver's defaults, the same
+/// bytes in a Deployment and in its ReplicaSets (but for the
+/// `pod-template-hash` label), as `kubectl rollout history` compares them.
+pub fn pod_template(template: &PodTemplate, labels: &BTreeMap<String, String>) -> Value {
+    let mut metadata = json!({"labels": labels, "creationTimestamp": null});
+    if !template.annotations.is_empty() {
+        metadata["annotations"] = json!(template.annotations);
+    }
+    let mut spec = json!({
+        "containers": template.containers.iter().map(container_spec).collect::<Vec<_>>(),
+        "restartPolicy": template.restart_policy.clone().unwrap_or_else(|| "Always".to_string()),
+        "terminationGracePeriodSeconds": 30,
+        "dnsPolicy": "ClusterFirst",
+        "securityContext": {},
+        "schedulerName": "default-scheduler",
+    });
+    if !template.init_containers.is_empty() {
+        spec["initContainers"] = template
+            .init_containers
+            .iter()
+            .map(container_spec)
+            .collect();
+    }
+    for list in ["initContainers", "containers"] {
+        if let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) {
+            for container in containers {
+                apply_container_defaults(container);
+            }
+        }
+    }
+    json!({"metadata": metadata, "spec": spec})
+}
+
+/// The `pod-template-hash` of a Deployment's revision: revision 1 keeps the
+/// name it always had, later ones hash their template.
+pub fn template_hash(namespace: &str, name: &str, revision: u64, template: &PodTemplate) -> String {
+    if revision <= 1 {
+        return suffix(&format!("{namespace}/{name}"), 10);
+    }
+    let images: Vec<&str> = template
+        .containers
+        .iter()
+        .map(|c| c.image.as_str())
+        .collect();
+    suffix(
+        &format!("{namespace}/{name}#{revision}/{}", images.join(",")),
+        10,
+    )
+}
+
+/// `maxSurge` and `maxUnavailable` of the 25 % defaults, resolved for a
+/// replica count as the Deployment controller resolves them (surge rounds
+/// up, unavailable down, and they are never both zero).
+pub fn rolling_limits(replicas: u32) -> (u32, u32) {
+    let surge = replicas.div_ceil(4);
+    let unavailable = replicas / 4;
+    if surge == 0 && unavailable == 0 {
+        (0, 1)
+    } else {
+        (surge, unavailable)
+    }
 }
 
 /// A pod as created by a controller or a user, before the kubelet sees it.
@@ -291,7 +369,8 @@ pub fn node(spec: &NodeSpec, index: usize) -> Value {
     })
 }
 
-/// The controller object of a workload (with a ReplicaSet for a Deployment).
+/// The controller object of a workload (a Deployment's ReplicaSets come
+/// from `replica_set`).
 pub fn workload(
     spec: &WorkloadSpec,
     selector: &BTreeMap<String, String>,
@@ -302,23 +381,27 @@ pub fn workload(
     labels.extend(selector.clone());
     let metadata =
         json!({"name": spec.name, "namespace": spec.namespace, "labels": labels, "generation": 1});
-    let selector = json!({"matchLabels": selector});
+    let selector_json = json!({"matchLabels": selector});
     match spec.kind {
-        WorkloadKind::Deployment => (
-            &DEPLOYMENTS,
-            json!({
-                "apiVersion": "apps/v1", "kind": "Deployment", "metadata": metadata,
-                "spec": {"replicas": spec.replicas, "selector": selector, "template": template,
-                         "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
-                         "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600},
-                "status": {"observedGeneration": 1, "replicas": spec.replicas},
-            }),
-        ),
+        WorkloadKind::Deployment => {
+            let mut metadata = metadata;
+            metadata["annotations"] = json!({"deployment.kubernetes.io/revision": "1"});
+            (
+                &DEPLOYMENTS,
+                json!({
+                    "apiVersion": "apps/v1", "kind": "Deployment", "metadata": metadata,
+                    "spec": {"replicas": spec.replicas, "selector": selector_json, "template": pod_template(&spec.template, selector),
+                             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
+                             "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600},
+                    "status": {},
+                }),
+            )
+        }
         WorkloadKind::StatefulSet => (
             &STATEFULSETS,
             json!({
                 "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": metadata,
-                "spec": {"replicas": spec.replicas, "selector": selector, "template": template, "serviceName": spec.name, "podManagementPolicy": "OrderedReady"},
+                "spec": {"replicas": spec.replicas, "selector": selector_json, "template": template, "serviceName": spec.name, "podManagementPolicy": "OrderedReady"},
                 "status": {"observedGeneration": 1, "replicas": spec.replicas},
             }),
         ),
@@ -326,7 +409,7 @@ pub fn workload(
             &DAEMONSETS,
             json!({
                 "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": metadata,
-                "spec": {"selector": selector, "template": template},
+                "spec": {"selector": selector_json, "template": template},
                 "status": {"observedGeneration": 1},
             }),
         ),
@@ -334,26 +417,48 @@ pub fn workload(
             &JOBS,
             json!({
                 "apiVersion": "batch/v1", "kind": "Job", "metadata": metadata,
-                "spec": {"parallelism": spec.replicas, "completions": spec.replicas, "backoffLimit": 6, "selector": selector, "template": template},
+                "spec": {"parallelism": spec.replicas, "completions": spec.replicas, "backoffLimit": 6, "selector": selector_json, "template": template},
                 "status": {},
             }),
         ),
     }
 }
 
-pub fn replica_set(
-    spec: &WorkloadSpec,
-    name: &str,
-    selector: &BTreeMap<String, String>,
-    owner: &Owner,
-) -> Value {
+/// One revision of a Deployment as its ReplicaSet.
+pub struct ReplicaSetOf<'a> {
+    pub namespace: &'a str,
+    pub name: &'a str,
+    /// The Deployment's selector plus `pod-template-hash`.
+    pub labels: &'a BTreeMap<String, String>,
+    pub template: &'a PodTemplate,
+    pub revision: u64,
+    pub replicas: u32,
+    /// The Deployment's replicas, and those plus its `maxSurge`.
+    pub desired: u32,
+    pub max: u32,
+    /// Pods it has now (`status.replicas`).
+    pub current: u32,
+    pub change_cause: Option<&'a str>,
+    pub owner: &'a Owner,
+}
+
+pub fn replica_set(of: &ReplicaSetOf<'_>) -> Value {
+    let mut annotations = json!({
+        "deployment.kubernetes.io/revision": of.revision.to_string(),
+        "deployment.kubernetes.io/desired-replicas": of.desired.to_string(),
+        "deployment.kubernetes.io/max-replicas": of.max.to_string(),
+    });
+    if let Some(cause) = of.change_cause {
+        annotations["kubernetes.io/change-cause"] = json!(cause);
+    }
+    let owner = of.owner;
     json!({
         "apiVersion": "apps/v1", "kind": "ReplicaSet",
-        "metadata": {"name": name, "namespace": spec.namespace, "labels": selector,
-            "annotations": {"deployment.kubernetes.io/revision": "1", "deployment.kubernetes.io/desired-replicas": spec.replicas.to_string()},
+        "metadata": {"name": of.name, "namespace": of.namespace, "labels": of.labels, "generation": 1,
+            "annotations": annotations,
             "ownerReferences": [{"apiVersion": owner.api_version, "kind": owner.kind, "name": owner.name, "uid": owner.uid, "controller": true, "blockOwnerDeletion": true}]},
-        "spec": {"replicas": spec.replicas, "selector": {"matchLabels": selector}, "template": {"metadata": {"labels": selector}}},
-        "status": {"replicas": spec.replicas, "observedGeneration": 1},
+        "spec": {"replicas": of.replicas, "selector": {"matchLabels": of.labels}, "template": pod_template(of.template, of.labels)},
+        "status": {"replicas": of.current},
     })
 }
 
@@ -392,6 +497,7 @@ mod tests {
             env: BTreeMap::new(),
             sidecar: false,
             ports: Vec::new(),
+            readiness_probe: None,
         }
     }
 

@@ -16,6 +16,8 @@ pub struct SimOptions {
     pub kubeconfig_out: Option<PathBuf>,
     pub scale: Option<Scale>,
     pub speed: Option<f64>,
+    /// Events expire this long (cluster seconds) after their last write.
+    pub event_ttl_seconds: Option<f64>,
     pub drop_watches_every_seconds: Option<f64>,
     pub drop_log_streams_every_seconds: Option<f64>,
     pub throttle_every_nth_request: Option<u64>,
@@ -53,6 +55,14 @@ pub fn scenario(options: &SimOptions) -> Result<Scenario, SimError> {
     }
     if let Some(speed) = options.speed {
         scenario.cluster.speed = speed;
+    }
+    if let Some(ttl) = options.event_ttl_seconds {
+        if !(ttl > 0.0 && ttl.is_finite()) {
+            return Err(SimError::Build(
+                "--event-ttl: must be a positive number of seconds".to_string(),
+            ));
+        }
+        scenario.cluster.event_ttl_seconds = ttl;
     }
     let faults = &mut scenario.faults;
     faults.drop_watches_every_seconds = options
@@ -106,4 +116,30 @@ pub fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> 
     }
     let mut file = options.open(path)?;
     file.write_all(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_event_ttl_can_be_set_and_must_be_positive() {
+        let options = SimOptions {
+            event_ttl_seconds: Some(120.0),
+            ..SimOptions::default()
+        };
+        assert_eq!(scenario(&options).unwrap().cluster.event_ttl_seconds, 120.0);
+        assert_eq!(
+            scenario(&SimOptions::default())
+                .unwrap()
+                .cluster
+                .event_ttl_seconds,
+            3600.0
+        );
+        let zero = SimOptions {
+            event_ttl_seconds: Some(0.0),
+            ..SimOptions::default()
+        };
+        assert!(scenario(&zero).is_err());
+    }
 }

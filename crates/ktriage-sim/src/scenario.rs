@@ -1,5 +1,10 @@
 //! Scenario files: what the simulated cluster holds and how its containers
-//! behave, read from YAML (`assets/scenarios/*.yaml`) or generated at scale.
+//! behave, read from YAML (`assets/scenarios/*.yaml`) or generated at scale:
+//! the cluster (its clock's `speed`, the event TTL), namespaces, nodes,
+//! users, workloads (a Deployment may declare a `rollout` to a second
+//! revision, see `RolloutSpec`), bare pods, services and faults. Each
+//! container has a `Behavior` (its story), an optional readiness probe and
+//! its logs.
 //!
 //! A scenario is data only. Parsing errors name the file, the line and the
 //! field; nothing here starts tasks or builds API objects.
@@ -52,6 +57,10 @@ pub struct ClusterInfo {
     /// Time runs this many times faster inside the cluster (back-offs, leaks, runs).
     #[serde(default = "one")]
     pub speed: f64,
+    /// How long an Event lives after its last write, in cluster seconds
+    /// (kube-apiserver `--event-ttl`, one hour by default).
+    #[serde(default = "default_event_ttl")]
+    pub event_ttl_seconds: f64,
 }
 
 impl Default for ClusterInfo {
@@ -59,8 +68,13 @@ impl Default for ClusterInfo {
         ClusterInfo {
             name: default_cluster_name(),
             speed: 1.0,
+            event_ttl_seconds: default_event_ttl(),
         }
     }
+}
+
+fn default_event_ttl() -> f64 {
+    3600.0
 }
 
 fn default_cluster_name() -> String {
@@ -119,10 +133,70 @@ pub struct WorkloadSpec {
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
     pub template: PodTemplate,
+    /// Deployments only: a second revision that replaces the first.
+    #[serde(default)]
+    pub rollout: Option<RolloutSpec>,
 }
 
 fn default_replicas() -> u32 {
     1
+}
+
+/// A Deployment's second revision: `afterSeconds` of cluster time after the
+/// cluster starts, one container of the pod template changes (as
+/// `kubectl set image` would change it) and the Deployment controller rolls
+/// the change out as a real one does: a new ReplicaSet (revision 2), scaled
+/// up and the old one down within `maxSurge`/`maxUnavailable` (25 % each),
+/// one step each time pods become available. A revision whose pods never
+/// become available leaves the rollout stuck with the old pods kept, and
+/// after `progressDeadlineSeconds` (600) the Deployment reports
+/// `ProgressDeadlineExceeded`.
+///
+/// ```yaml
+/// rollout:
+///   afterSeconds: 90
+///   container: app            # which container changes (default: the first)
+///   image: registry.example.com/shop/cart:2.0.0
+///   behavior: {crashLoop: {exitCode: 3, runSeconds: 3, lastWords: ["..."]}}
+///   changeCause: "deploy cart 2.0.0"   # kubernetes.io/change-cause
+/// ```
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RolloutSpec {
+    pub after_seconds: f64,
+    #[serde(default)]
+    pub container: Option<String>,
+    pub image: String,
+    /// The new revision's story (unchanged when unset).
+    #[serde(default)]
+    pub behavior: Option<Behavior>,
+    /// The new revision's logs (unchanged when unset).
+    #[serde(default)]
+    pub logs: Option<LogSpec>,
+    /// Shown by `kubectl rollout history` as CHANGE-CAUSE.
+    #[serde(default)]
+    pub change_cause: Option<String>,
+}
+
+impl RolloutSpec {
+    /// The pod template of the new revision.
+    pub fn apply(&self, template: &PodTemplate) -> PodTemplate {
+        let mut next = template.clone();
+        let index = match &self.container {
+            Some(name) => next.containers.iter().position(|c| &c.name == name),
+            None => (!next.containers.is_empty()).then_some(0),
+        };
+        if let Some(container) = index.and_then(|i| next.containers.get_mut(i)) {
+            container.image = self.image.clone();
+            if let Some(behavior) = &self.behavior {
+                container.behavior = behavior.clone();
+            }
+            if let Some(logs) = &self.logs {
+                container.logs = Some(logs.clone());
+            }
+        }
+        next
+    }
 }
 
 /// What every pod of a workload, or one bare pod, is made of.
@@ -183,6 +257,30 @@ pub struct ContainerSpec {
     pub sidecar: bool,
     #[serde(default)]
     pub ports: Vec<u16>,
+    /// A readiness probe: the container is ready only once it has run
+    /// `initialDelaySeconds` (without one, as soon as it runs).
+    #[serde(default)]
+    pub readiness_probe: Option<ProbeSpec>,
+}
+
+/// An HTTP probe on the container's first port (8080 without one).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProbeSpec {
+    #[serde(default)]
+    pub initial_delay_seconds: f64,
+    #[serde(default = "default_probe_period")]
+    pub period_seconds: f64,
+    #[serde(default = "default_probe_path")]
+    pub path: String,
+}
+
+fn default_probe_period() -> f64 {
+    10.0
+}
+
+fn default_probe_path() -> String {
+    "/healthz".to_string()
 }
 
 fn default_image() -> String {
@@ -235,6 +333,14 @@ pub enum Behavior {
     /// Runs, and its readiness probe fails every other `periodSeconds`.
     #[serde(rename_all = "camelCase")]
     FlappingReadiness { period_seconds: f64 },
+    /// Runs `afterSeconds`, then its liveness probe (every 10 s, failure
+    /// threshold 3) answers 500 until the kubelet kills it (exit 137 after
+    /// the SIGTERM it ignores, reason `Error`) and restarts it with back-off.
+    #[serde(rename_all = "camelCase")]
+    LivenessFailure {
+        #[serde(default = "default_liveness_after")]
+        after_seconds: f64,
+    },
     /// Cannot start: a missing ConfigMap or Secret key.
     #[serde(rename_all = "camelCase")]
     ConfigError { message: String },
@@ -242,6 +348,10 @@ pub enum Behavior {
 
 fn default_run_seconds() -> f64 {
     5.0
+}
+
+fn default_liveness_after() -> f64 {
+    30.0
 }
 
 /// What a container writes.
@@ -395,6 +505,9 @@ impl Scenario {
                 &workload.template,
                 &format!("workloads[{}].template", workload.name),
             )?;
+            if let Some(rollout) = &workload.rollout {
+                check_rollout(workload, rollout)?;
+            }
         }
         for pod in &self.pods {
             known(&pod.namespace, &format!("pods[{}]", pod.name))?;
@@ -411,8 +524,32 @@ impl Scenario {
         if !(self.cluster.speed > 0.0 && self.cluster.speed.is_finite()) {
             return Err("cluster.speed: must be a positive number".to_string());
         }
+        if !(self.cluster.event_ttl_seconds > 0.0 && self.cluster.event_ttl_seconds.is_finite()) {
+            return Err("cluster.eventTtlSeconds: must be a positive number".to_string());
+        }
         Ok(())
     }
+}
+
+fn check_rollout(workload: &WorkloadSpec, rollout: &RolloutSpec) -> Result<(), String> {
+    let at = format!("workloads[{}].rollout", workload.name);
+    if workload.kind != WorkloadKind::Deployment {
+        return Err(format!("{at}: only a Deployment rolls out revisions"));
+    }
+    if !(rollout.after_seconds >= 0.0 && rollout.after_seconds.is_finite()) {
+        return Err(format!("{at}.afterSeconds: must be zero or more"));
+    }
+    if let Some(name) = &rollout.container
+        && !workload.template.containers.iter().any(|c| &c.name == name)
+    {
+        return Err(format!(
+            "{at}.container: the template has no container \"{name}\""
+        ));
+    }
+    if rollout.apply(&workload.template) == workload.template {
+        return Err(format!("{at}: the new revision changes nothing"));
+    }
+    check_template(&rollout.apply(&workload.template), &at)
 }
 
 fn check_template(template: &PodTemplate, at: &str) -> Result<(), String> {
@@ -484,5 +621,36 @@ mod tests {
             scenario.pods[0].template.containers[1].behavior,
             Behavior::Run
         );
+    }
+
+    #[test]
+    fn a_rollout_changes_one_container_of_a_deployment() {
+        let text = "namespaces: [{name: a}]\nworkloads:\n  - kind: Deployment\n    name: cart\n    namespace: a\n    template:\n      containers: [{name: app, image: cart:1}, {name: side, image: side:1}]\n    rollout: {afterSeconds: 9, container: app, image: cart:2, behavior: {crashLoop: {exitCode: 3}}}\n";
+        let scenario = Scenario::parse(text, "x.yaml").unwrap();
+        let workload = &scenario.workloads[0];
+        let rollout = workload.rollout.as_ref().unwrap();
+        assert_eq!(rollout.after_seconds, 9.0);
+        let next = rollout.apply(&workload.template);
+        assert_eq!(next.containers[0].image, "cart:2");
+        assert!(matches!(
+            next.containers[0].behavior,
+            Behavior::CrashLoop { exit_code: 3, .. }
+        ));
+        assert_eq!(next.containers[1], workload.template.containers[1]);
+    }
+
+    #[test]
+    fn a_rollout_is_refused_where_it_cannot_happen() {
+        let statefulset = "namespaces: [{name: a}]\nworkloads:\n  - kind: StatefulSet\n    name: db\n    namespace: a\n    template: {containers: [{name: app, image: db:1}]}\n    rollout: {afterSeconds: 9, image: db:2}\n";
+        let error = Scenario::parse(statefulset, "x.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("only a Deployment"), "{error}");
+        let unknown = "namespaces: [{name: a}]\nworkloads:\n  - kind: Deployment\n    name: web\n    namespace: a\n    template: {containers: [{name: app, image: web:1}]}\n    rollout: {afterSeconds: 9, container: nope, image: web:2}\n";
+        let error = Scenario::parse(unknown, "x.yaml").unwrap_err().to_string();
+        assert!(error.contains("no container \"nope\""), "{error}");
+        let same = "namespaces: [{name: a}]\nworkloads:\n  - kind: Deployment\n    name: web\n    namespace: a\n    template: {containers: [{name: app, image: web:1}]}\n    rollout: {afterSeconds: 9, image: web:1}\n";
+        let error = Scenario::parse(same, "x.yaml").unwrap_err().to_string();
+        assert!(error.contains("changes nothing"), "{error}");
     }
 }

@@ -4,7 +4,9 @@
 //!
 //! Objects are kept as their serialized JSON plus the few things selectors need
 //! (labels and selectable fields), so a list of 50,000 pods is served by
-//! concatenating bytes. The store knows nothing of HTTP, users or kubelets.
+//! concatenating bytes. Events live only `event_ttl` after their last write,
+//! as the apiserver's `--event-ttl` lease in etcd makes them. The store knows
+//! nothing of HTTP, users or kubelets.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -102,6 +104,9 @@ pub struct StoreLimits {
     pub history_events: usize,
     pub continue_ttl: Duration,
     pub snapshots: usize,
+    /// How long an Event lives after its last write (kube-apiserver
+    /// `--event-ttl`, 1h by default), in the host's time.
+    pub event_ttl: Duration,
 }
 
 impl Default for StoreLimits {
@@ -110,6 +115,7 @@ impl Default for StoreLimits {
             history_events: 200_000,
             continue_ttl: Duration::from_secs(300),
             snapshots: 64,
+            event_ttl: Duration::from_secs(3600),
         }
     }
 }
@@ -126,6 +132,9 @@ struct Inner {
     compacted_through: u64,
     snapshots: BTreeMap<u64, Snapshot>,
     next_uid: u64,
+    /// When each Event expires, and the Events in order of expiry.
+    expiry_of: HashMap<ObjectKey, Instant>,
+    expiries: std::collections::BTreeSet<(Instant, ObjectKey)>,
 }
 
 /// The store; cheap to share behind an `Arc`.
@@ -154,6 +163,11 @@ fn type_key(resource: &ResourceType) -> TypeKey {
     (resource.group, resource.plural)
 }
 
+/// Whether objects of this type expire after the event TTL.
+fn expires(resource: &ResourceType) -> bool {
+    resource.plural == "events"
+}
+
 impl Store {
     pub fn new(limits: StoreLimits) -> Store {
         let (sender, _) = broadcast::channel(16_384);
@@ -165,6 +179,8 @@ impl Store {
                 compacted_through: 1,
                 snapshots: BTreeMap::new(),
                 next_uid: 1,
+                expiry_of: HashMap::new(),
+                expiries: Default::default(),
             }),
             sender,
             limits,
@@ -278,6 +294,9 @@ impl Store {
             .get_mut(&type_key(resource))
             .and_then(|map| map.remove(&key))
             .ok_or_else(|| ApiError::not_found(resource.group, resource.plural, name))?;
+        if expires(resource) {
+            forget_expiry(&mut inner, &key);
+        }
         inner.resource_version += 1;
         let resource_version = inner.resource_version;
         let mut value = removed.value()?;
@@ -371,12 +390,64 @@ impl Store {
         let resource_version = inner.resource_version;
         set_resource_version(&mut value, resource_version);
         let object = Arc::new(stored_object(resource, &value, resource_version)?);
-        inner.objects.entry(type_key(resource)).or_default().insert(
-            (object.namespace.clone(), object.name.clone()),
-            object.clone(),
-        );
+        let key = (object.namespace.clone(), object.name.clone());
+        if expires(resource) {
+            // Every write renews the lease, as the event registry's TTLFunc does.
+            forget_expiry(inner, &key);
+            let at = Instant::now() + self.limits.event_ttl;
+            inner.expiry_of.insert(key.clone(), at);
+            inner.expiries.insert((at, key.clone()));
+        }
+        inner
+            .objects
+            .entry(type_key(resource))
+            .or_default()
+            .insert(key, object.clone());
         self.record(inner, event_type, object.clone(), previous);
         Ok(object)
+    }
+
+    /// Delete every Event whose lease ran out by `now`, as etcd does when a
+    /// lease expires: watchers see DELETED. Returns how many went.
+    pub fn expire(&self, now: Instant) -> usize {
+        let mut inner = self.lock();
+        let mut expired = 0;
+        while let Some((at, key)) = inner.expiries.first().cloned() {
+            if at > now {
+                break;
+            }
+            forget_expiry(&mut inner, &key);
+            let removed = super::resources::stored()
+                .filter(|resource| expires(resource))
+                .find_map(|resource| {
+                    let map = inner.objects.get_mut(&type_key(resource))?;
+                    map.remove(&key).map(|object| (resource, object))
+                });
+            let Some((resource, removed)) = removed else {
+                continue;
+            };
+            inner.resource_version += 1;
+            let resource_version = inner.resource_version;
+            let Ok(mut value) = removed.value() else {
+                continue;
+            };
+            set_resource_version(&mut value, resource_version);
+            if let Ok(object) = stored_object(resource, &value, resource_version) {
+                self.record(
+                    &mut inner,
+                    EventType::Deleted,
+                    Arc::new(object),
+                    Some(removed),
+                );
+                expired += 1;
+            }
+        }
+        expired
+    }
+
+    /// Every change from now on, as it happens (controllers' informers).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<WatchEvent>> {
+        self.sender.subscribe()
     }
 
     fn record(
@@ -560,6 +631,12 @@ impl Store {
     }
 }
 
+fn forget_expiry(inner: &mut Inner, key: &ObjectKey) {
+    if let Some(at) = inner.expiry_of.remove(key) {
+        inner.expiries.remove(&(at, key.clone()));
+    }
+}
+
 #[derive(Clone, Copy)]
 enum WriteMode {
     Create,
@@ -572,4 +649,61 @@ pub fn now_rfc3339() -> String {
     jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::{EVENTS, PODS};
+    use serde_json::json;
+
+    fn event(name: &str, count: u64) -> Value {
+        json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": "a"}, "count": count})
+    }
+
+    #[test]
+    fn events_expire_a_ttl_after_their_last_write() {
+        let ttl = Duration::from_secs(3600);
+        let store = Store::new(StoreLimits {
+            event_ttl: ttl,
+            ..StoreLimits::default()
+        });
+        let start = Instant::now();
+        store.create(&EVENTS, event("old", 1)).unwrap();
+        store.create(&EVENTS, event("renewed", 1)).unwrap();
+        store
+            .create(&PODS, json!({"metadata": {"name": "p", "namespace": "a"}}))
+            .unwrap();
+        let mut live = store.subscribe();
+        assert_eq!(store.expire(start + ttl / 2), 0);
+        // A write renews the lease: `renewed` lives an hour from now.
+        std::thread::sleep(Duration::from_millis(20));
+        store.update(&EVENTS, event("renewed", 2)).unwrap();
+        let _ = live.try_recv();
+        assert_eq!(store.expire(start + ttl + Duration::from_millis(10)), 1);
+        assert!(store.get(&EVENTS, "a", "old").is_none());
+        assert!(store.get(&EVENTS, "a", "renewed").is_some());
+        assert!(store.get(&PODS, "a", "p").is_some(), "only events expire");
+        let deleted = live.try_recv().unwrap();
+        assert_eq!(deleted.event_type, EventType::Deleted);
+        assert_eq!(deleted.object.name, "old");
+        assert_eq!(
+            store.expire(Instant::now() + ttl + Duration::from_secs(1)),
+            1
+        );
+        assert_eq!(store.count(&EVENTS), 0);
+    }
+
+    #[test]
+    fn a_deleted_event_leaves_no_lease_behind() {
+        let store = Store::new(StoreLimits {
+            event_ttl: Duration::from_millis(1),
+            ..StoreLimits::default()
+        });
+        store.create(&EVENTS, event("gone", 1)).unwrap();
+        store.delete(&EVENTS, "a", "gone").unwrap();
+        store.create(&EVENTS, event("gone", 1)).unwrap();
+        assert_eq!(store.expire(Instant::now() + Duration::from_secs(1)), 1);
+        assert_eq!(store.count(&EVENTS), 0);
+    }
 }

@@ -1,6 +1,7 @@
 //! One container's life as the simulated kubelet runs it: creating, running,
-//! exiting with its story's exit code, waiting in back-off, restarting with a
-//! new container ID. Each step says which events it emits; the pod runtime
+//! exiting with its story's exit code (or killed at its memory limit or by
+//! its liveness probe), waiting in back-off, restarting with a new container
+//! ID; ready once its readiness probe passes. Each step says which events it emits; the pod runtime
 //! applies them. No I/O here.
 
 use std::time::{Duration, Instant};
@@ -72,6 +73,12 @@ pub struct ContainerRuntime {
     /// The kubelet has begun creating it.
     pub begun: bool,
     back_off_level: u32,
+    /// While in CrashLoopBackOff: when the back-off ends and it starts again.
+    restart_at: Option<Instant>,
+    /// Liveness probes failed in a row.
+    probe_failures: u32,
+    /// When its readiness probe first succeeds (while running).
+    pub ready_at: Option<Instant>,
     instance: u32,
     pod_uid: String,
 }
@@ -114,6 +121,9 @@ impl ContainerRuntime {
             tty: false,
             begun: false,
             back_off_level: 0,
+            restart_at: None,
+            probe_failures: 0,
+            ready_at: None,
             instance: 0,
             pod_uid: pod_uid.to_string(),
         }
@@ -140,6 +150,20 @@ impl ContainerRuntime {
 
     pub fn is_terminated(&self) -> bool {
         matches!(self.state, State::Terminated(_))
+    }
+
+    /// The readiness probe succeeds for the first time since the start.
+    /// Returns whether that changed anything.
+    pub fn probe_readiness(&mut self, now: Instant) -> bool {
+        if self.ready_at.is_none_or(|at| at > now) {
+            return false;
+        }
+        self.ready_at = None;
+        if self.is_running() && !self.ready {
+            self.ready = true;
+            return true;
+        }
+        false
     }
 
     /// Begin: pull the image (or fail to), then start.
@@ -224,7 +248,19 @@ impl ContainerRuntime {
                     self.begin(now, speed)
                 }
             }
-            State::Waiting { .. } => self.start(now, speed, memory_base, memory_limit),
+            State::Waiting { reason, .. }
+                if reason == "CrashLoopBackOff" && self.restart_at.is_some_and(|at| at > now) =>
+            {
+                // A pod sync inside the back-off: the kubelet says so again.
+                self.next_at = self
+                    .restart_at
+                    .map(|at| at.min(now + scaled(BACK_OFF_RESYNC_SECONDS, speed)));
+                vec![self.back_off_event()]
+            }
+            State::Waiting { .. } => {
+                self.restart_at = None;
+                self.start(now, speed, memory_base, memory_limit)
+            }
             State::Running { .. } => self.on_running_timer(now, speed, memory_base, memory_limit),
             State::Terminated(terminated) => {
                 let restart = match self.role {
@@ -255,17 +291,23 @@ impl ContainerRuntime {
                         self.spec.name
                     )),
                 };
-                self.next_at = Some(now + scaled(delay as f64, speed));
-                vec![Effect::Event(
-                    "Warning",
-                    "BackOff",
-                    format!(
-                        "Back-off restarting failed container {} in pod {{pod}}",
-                        self.spec.name
-                    ),
-                )]
+                let restart_at = now + scaled(delay as f64, speed);
+                self.restart_at = Some(restart_at);
+                self.next_at = Some(restart_at.min(now + scaled(BACK_OFF_RESYNC_SECONDS, speed)));
+                vec![self.back_off_event()]
             }
         }
+    }
+
+    fn back_off_event(&self) -> Effect {
+        Effect::Event(
+            "Warning",
+            "BackOff",
+            format!(
+                "Back-off restarting failed container {} in pod {{pod}}",
+                self.spec.name
+            ),
+        )
     }
 
     fn restart(
@@ -297,7 +339,13 @@ impl ContainerRuntime {
         };
         self.running_since = Some(now);
         self.started = true;
-        self.ready = !matches!(self.role, Role::Init);
+        match &self.spec.readiness_probe {
+            Some(probe) if self.role != Role::Init => {
+                self.ready = false;
+                self.ready_at = Some(now + scaled(probe.initial_delay_seconds, speed));
+            }
+            _ => self.ready = !matches!(self.role, Role::Init),
+        }
         let name = self.spec.name.clone();
         let image = self.spec.image.clone();
         let mut effects = vec![
@@ -322,6 +370,10 @@ impl ContainerRuntime {
             ),
             Behavior::FlappingReadiness { period_seconds } => {
                 Some(now + scaled(*period_seconds, speed))
+            }
+            Behavior::LivenessFailure { after_seconds } => {
+                self.probe_failures = 0;
+                Some(now + scaled(*after_seconds, speed))
             }
             Behavior::Run if self.role == Role::Init => Some(now + scaled(2.0, speed)),
             Behavior::Run if self.role == Role::Ephemeral && !self.stdin => {
@@ -383,6 +435,30 @@ impl ContainerRuntime {
                     )]
                 }
             }
+            Behavior::LivenessFailure { .. } => {
+                self.probe_failures += 1;
+                let mut effects = vec![Effect::Event(
+                    "Warning",
+                    "Unhealthy",
+                    "Liveness probe failed: HTTP probe failed with statuscode: 500".to_string(),
+                )];
+                if self.probe_failures < LIVENESS_FAILURE_THRESHOLD {
+                    self.next_at = Some(now + scaled(LIVENESS_PERIOD_SECONDS, speed));
+                    return effects;
+                }
+                self.probe_failures = 0;
+                effects.push(Effect::Event(
+                    "Normal",
+                    "Killing",
+                    format!(
+                        "Container {} failed liveness probe, will be restarted",
+                        self.spec.name
+                    ),
+                ));
+                // It ignores SIGTERM, so the grace period ends in SIGKILL.
+                effects.extend(self.exit(137, None, "Error", Vec::new()));
+                effects
+            }
             Behavior::Run => self.exit(0, None, "Completed", Vec::new()),
             _ => Vec::new(),
         }
@@ -410,6 +486,7 @@ impl ContainerRuntime {
             container_id: self.container_id.clone(),
         });
         self.ready = false;
+        self.ready_at = None;
         self.running_since = None;
         // The kubelet notices the exit and decides on a restart a moment later.
         self.next_at = Some(Instant::now() + Duration::from_millis(800));
@@ -431,6 +508,14 @@ impl ContainerRuntime {
         effects
     }
 }
+
+/// A liveness probe's default `periodSeconds` and `failureThreshold`.
+pub const LIVENESS_PERIOD_SECONDS: f64 = 10.0;
+pub const LIVENESS_FAILURE_THRESHOLD: u32 = 3;
+
+/// How often the kubelet's pod worker syncs a pod whose container is in
+/// back-off (`backOffPeriod`, 10 s): each sync writes the BackOff event again.
+pub const BACK_OFF_RESYNC_SECONDS: f64 = 10.0;
 
 /// The kubelet's back-off: 10 s doubling to a 300 s cap.
 pub fn back_off_seconds(level: u32) -> u64 {
@@ -456,6 +541,7 @@ mod tests {
             env: BTreeMap::new(),
             sidecar: false,
             ports: Vec::new(),
+            readiness_probe: None,
         }
     }
 

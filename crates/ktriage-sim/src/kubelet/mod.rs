@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use self::container::{ContainerRuntime, Effect, Role, State};
-use self::events::{EventRecorder, Involved};
+use self::events::{EventRecorder, Involved, Report};
 use self::pod::{PodRuntime, rfc3339};
 use super::logs::LogStore;
 use super::resources::PODS;
@@ -85,7 +85,7 @@ impl Kubelet {
             inner: Mutex::new(Inner {
                 pods: HashMap::new(),
                 active: Default::default(),
-                events: EventRecorder::default(),
+                events: EventRecorder::new(speed, events::CACHE_ENTRIES * nodes.len().max(1)),
                 node_ips: nodes.iter().cloned().collect(),
                 next_pod_ip: 0,
             }),
@@ -235,12 +235,15 @@ impl Kubelet {
             if runtime.dirty {
                 runtime.dirty = false;
                 let status = runtime.status();
-                let _ = self
-                    .store
-                    .modify(&PODS, &runtime.namespace, &runtime.name, |pod| {
-                        pod["status"] = status;
-                        Ok(())
-                    });
+                if runtime.written.as_ref() != Some(&status) {
+                    runtime.written = Some(status.clone());
+                    let _ = self
+                        .store
+                        .modify(&PODS, &runtime.namespace, &runtime.name, |pod| {
+                            pod["status"] = status;
+                            Ok(())
+                        });
+                }
             }
             if runtime.next_wake().is_none() && !runtime.dirty {
                 idle.push(key.clone());
@@ -275,15 +278,19 @@ impl Kubelet {
                         uid: runtime.uid.clone(),
                         field_path: effect.field_path.clone(),
                     };
-                    events.record(
-                        &self.store,
-                        &involved,
-                        kind,
+                    let report = Report {
+                        event_type: kind,
                         reason,
-                        &message,
-                        effect.component,
-                        runtime.node.as_deref(),
-                    );
+                        message: &message,
+                        component: effect.component,
+                        // The scheduler names no host; the kubelet its node.
+                        host: if effect.component == "kubelet" {
+                            runtime.node.as_deref()
+                        } else {
+                            None
+                        },
+                    };
+                    events.record(&self.store, &involved, &report, now);
                 }
                 Effect::Started { container_id } => {
                     let container = effect.container.unwrap_or_default();
@@ -325,15 +332,14 @@ impl Kubelet {
                         4000 + runtime.name.len() * 17,
                         1 << 17
                     );
-                    events.record(
-                        &self.store,
-                        &involved,
-                        "Warning",
-                        "OOMKilling",
-                        &message,
-                        "kernel-monitor",
-                        Some(&node),
-                    );
+                    let report = Report {
+                        event_type: "Warning",
+                        reason: "OOMKilling",
+                        message: &message,
+                        component: "kernel-monitor",
+                        host: Some(&node),
+                    };
+                    events.record(&self.store, &involved, &report, now);
                 }
             }
         }
@@ -556,5 +562,119 @@ impl Kubelet {
             }
         }
         usage
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use serde_json::Value;
+
+    use crate::Cluster;
+    use crate::resources::{EVENTS, PODS};
+    use crate::scenario::Scenario;
+
+    const SCENARIO: &str = "cluster: {speed: 100}\nnamespaces: [{name: a}]\npods:\n  - name: crash\n    namespace: a\n    containers: [{name: app, image: app:1, behavior: {crashLoop: {exitCode: 3, runSeconds: 1}}}]\n  - name: oom\n    namespace: a\n    containers: [{name: app, image: app:1, limits: {memory: 64Mi}, behavior: {memoryLeak: {bytesPerSecond: 10000000}}}]\n  - name: hung\n    namespace: a\n    containers: [{name: app, image: app:1, behavior: {livenessFailure: {afterSeconds: 1}}}]\n";
+
+    fn status(cluster: &Cluster, name: &str) -> Value {
+        cluster
+            .store
+            .get(&PODS, "a", name)
+            .and_then(|pod| pod.value().ok())
+            .map(|pod| pod["status"]["containerStatuses"][0].clone())
+            .unwrap_or_default()
+    }
+
+    fn events(cluster: &Cluster, pod: &str) -> Vec<Value> {
+        cluster
+            .store
+            .list(&EVENTS, &Default::default())
+            .map(|page| page.items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|event| event.value().ok())
+            .filter(|event| event["involvedObject"]["name"] == pod)
+            .collect()
+    }
+
+    #[test]
+    fn restarts_advance_with_only_the_newest_termination_kept() {
+        let cluster = Cluster::build(Scenario::parse(SCENARIO, "test.yaml").unwrap()).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut seen_last = Vec::new();
+        // Nothing watches and no client asks: only the kubelet's clock runs.
+        while Instant::now() < deadline {
+            cluster.kubelet.tick(Instant::now());
+            let crash = status(&cluster, "crash");
+            let last = crash["lastState"]["terminated"]["containerID"].clone();
+            if !last.is_null() && seen_last.last() != Some(&last) {
+                seen_last.push(last);
+            }
+            let restarts = |name| status(&cluster, name)["restartCount"].as_u64().unwrap_or(0);
+            if restarts("crash") >= 3 && restarts("oom") >= 1 && restarts("hung") >= 1 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let crash = status(&cluster, "crash");
+        assert!(crash["restartCount"].as_u64() >= Some(3), "{crash:#}");
+        // One termination at a time, each newer one replacing the last.
+        assert!(seen_last.len() >= 3, "{seen_last:?}");
+        let last = crash["lastState"].as_object().unwrap();
+        assert_eq!(last.keys().collect::<Vec<_>>(), ["terminated"]);
+        assert_eq!(crash["lastState"]["terminated"]["exitCode"], 3);
+        assert_eq!(crash["lastState"]["terminated"]["reason"], "Error");
+        assert_eq!(
+            Some(&crash["lastState"]["terminated"]["containerID"]),
+            seen_last.last()
+        );
+        // The OOM kill: reason OOMKilled, exit 137.
+        let oom = status(&cluster, "oom");
+        assert_eq!(
+            oom["lastState"]["terminated"]["reason"], "OOMKilled",
+            "{oom:#}"
+        );
+        assert_eq!(oom["lastState"]["terminated"]["exitCode"], 137);
+        // The liveness kill: three failed probes, Killing, exit 137 Error.
+        let hung = status(&cluster, "hung");
+        assert_eq!(hung["lastState"]["terminated"]["exitCode"], 137, "{hung:#}");
+        assert_eq!(hung["lastState"]["terminated"]["reason"], "Error");
+        let hung_events = events(&cluster, "hung");
+        let unhealthy = hung_events
+            .iter()
+            .find(|e| e["reason"] == "Unhealthy")
+            .expect("Unhealthy");
+        assert_eq!(
+            unhealthy["message"],
+            "Liveness probe failed: HTTP probe failed with statuscode: 500"
+        );
+        assert!(unhealthy["count"].as_u64() >= Some(3), "{unhealthy:#}");
+        assert_eq!(
+            unhealthy["involvedObject"]["fieldPath"],
+            "spec.containers{app}"
+        );
+        assert!(hung_events.iter().any(|e| e["reason"] == "Killing"
+            && e["message"] == "Container app failed liveness probe, will be restarted"));
+        // The crash loop's events, counted as the recorder aggregates them.
+        let crash_events = events(&cluster, "crash");
+        for reason in ["Pulled", "Created", "Started", "BackOff"] {
+            let event = crash_events
+                .iter()
+                .find(|e| e["reason"] == reason)
+                .unwrap_or_else(|| panic!("no {reason} in {crash_events:#?}"));
+            assert!(event["count"].as_u64() >= Some(2), "{event:#}");
+            assert_eq!(event["involvedObject"]["fieldPath"], "spec.containers{app}");
+            assert_eq!(event["source"]["component"], "kubelet");
+            assert!(event["firstTimestamp"].as_str() <= event["lastTimestamp"].as_str());
+        }
+        let scheduled = crash_events
+            .iter()
+            .find(|e| e["reason"] == "Scheduled")
+            .expect("Scheduled");
+        assert_eq!(
+            scheduled["source"],
+            serde_json::json!({"component": "default-scheduler"})
+        );
     }
 }

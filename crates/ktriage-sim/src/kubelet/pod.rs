@@ -42,6 +42,9 @@ pub struct PodRuntime {
     pub next_schedule_attempt: Option<Instant>,
     pub deleting: Option<Instant>,
     pub dirty: bool,
+    /// The status last written to the store: an unchanged status is not
+    /// written again, as the kubelet's status manager skips it.
+    pub written: Option<Value>,
     conditions: BTreeMap<&'static str, (bool, Timestamp)>,
 }
 
@@ -94,6 +97,7 @@ impl PodRuntime {
             next_schedule_attempt: Some(Instant::now()),
             deleting: None,
             dirty: true,
+            written: None,
             conditions: BTreeMap::new(),
         }
     }
@@ -109,7 +113,8 @@ impl PodRuntime {
             .iter()
             .chain(&self.containers)
             .chain(&self.ephemeral)
-            .filter_map(|c| c.next_at)
+            .flat_map(|c| [c.next_at, c.ready_at])
+            .flatten()
             .chain(self.next_schedule_attempt)
             .min()
     }
@@ -182,6 +187,10 @@ impl PodRuntime {
         let restart_policy = self.restart_policy.clone();
         for role in [Role::Init, Role::Regular, Role::Ephemeral] {
             for index in 0..self.list(role).len() {
+                let container = &mut self.list_mut(role)[index];
+                if container.probe_readiness(now) {
+                    self.dirty = true;
+                }
                 let container = &mut self.list_mut(role)[index];
                 if container.next_at.is_some_and(|at| at <= now) {
                     let (base, limit) = memory(container);

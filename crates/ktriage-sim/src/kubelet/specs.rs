@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::scenario::{Behavior, ContainerSpec, Resources};
+use crate::scenario::{Behavior, ContainerSpec, ProbeSpec, Resources};
 
 /// Container specs for a pod that came through the API rather than a scenario.
 pub fn specs_from_pod(pod: &Value, list: &str) -> Vec<ContainerSpec> {
@@ -59,6 +59,14 @@ pub fn specs_from_pod(pod: &Value, list: &str) -> Vec<ContainerSpec> {
                     .collect(),
                 sidecar: container["restartPolicy"] == "Always",
                 ports: Vec::new(),
+                readiness_probe: container
+                    .get("readinessProbe")
+                    .filter(|p| p.is_object())
+                    .map(|probe| ProbeSpec {
+                        initial_delay_seconds: probe["initialDelaySeconds"].as_f64().unwrap_or(0.0),
+                        period_seconds: probe["periodSeconds"].as_f64().unwrap_or(10.0),
+                        path: probe["httpGet"]["path"].as_str().unwrap_or("/").to_string(),
+                    }),
             }
         })
         .collect()

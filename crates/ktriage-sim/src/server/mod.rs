@@ -58,12 +58,14 @@ pub struct SimServer {
 }
 
 impl SimServer {
-    /// Bind `listen` (e.g. `127.0.0.1:0`), start the kubelet and serve.
+    /// Bind `listen` (e.g. `127.0.0.1:0`), start the kubelet and the
+    /// controllers, and serve.
     pub async fn start(cluster: Cluster, listen: SocketAddr) -> std::io::Result<SimServer> {
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let address = listener.local_addr()?;
         let (generation, _) = signal::channel(0);
         let kubelet = cluster.kubelet.clone();
+        let controllers = cluster.controllers.clone();
         let shared = Arc::new(Shared {
             cluster,
             address,
@@ -78,11 +80,12 @@ impl SimServer {
         let material = tls::generate().map_err(std::io::Error::other)?;
         let server = tokio::spawn(tls::serve(listener, material.acceptor, app));
         let kubelet_task = kubelet.spawn();
+        let controller_task = controllers.spawn();
         Ok(SimServer {
             address,
             ca_pem: material.ca_pem,
             shared,
-            tasks: vec![server, kubelet_task],
+            tasks: vec![server, kubelet_task, controller_task],
         })
     }
 

@@ -188,12 +188,16 @@ fn printer(resource: &ResourceType) -> Option<Columns> {
                     0,
                     "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.",
                 ),
-                age_column,
+                age_column.clone(),
+                containers_column(),
+                images_column(),
+                selector_column(),
             ],
             |value, now| {
                 let status = &value["status"];
                 let count = |field: &str| status[field].as_i64().unwrap_or(0);
                 let desired = value["spec"]["replicas"].as_i64().unwrap_or(1);
+                let (containers, images, selector) = template_cells(value);
                 (
                     vec![
                         value["metadata"]["name"].clone(),
@@ -201,6 +205,56 @@ fn printer(resource: &ResourceType) -> Option<Columns> {
                         json!(count("updatedReplicas")),
                         json!(count("availableReplicas")),
                         json!(age_of(value, now)),
+                        json!(containers),
+                        json!(images),
+                        json!(selector),
+                    ],
+                    None,
+                )
+            },
+        )),
+        ("apps", "replicasets") => Some((
+            vec![
+                name,
+                column(
+                    "Desired",
+                    "integer",
+                    "",
+                    0,
+                    "Replicas is the number of desired pods. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1.",
+                ),
+                column(
+                    "Current",
+                    "integer",
+                    "",
+                    0,
+                    "Replicas is the most recently observed number of non-terminating pods.",
+                ),
+                column(
+                    "Ready",
+                    "integer",
+                    "",
+                    0,
+                    "The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition.",
+                ),
+                age_column,
+                containers_column(),
+                images_column(),
+                selector_column(),
+            ],
+            |value, now| {
+                let count = |field: &str| value["status"][field].as_i64().unwrap_or(0);
+                let (containers, images, selector) = template_cells(value);
+                (
+                    vec![
+                        value["metadata"]["name"].clone(),
+                        json!(value["spec"]["replicas"].as_i64().unwrap_or(1)),
+                        json!(count("replicas")),
+                        json!(count("readyReplicas")),
+                        json!(age_of(value, now)),
+                        json!(containers),
+                        json!(images),
+                        json!(selector),
                     ],
                     None,
                 )
@@ -245,6 +299,64 @@ fn printer(resource: &ResourceType) -> Option<Columns> {
         )),
         _ => None,
     }
+}
+
+fn containers_column() -> Value {
+    column(
+        "Containers",
+        "string",
+        "",
+        1,
+        "Names of each container in the template.",
+    )
+}
+
+fn images_column() -> Value {
+    column(
+        "Images",
+        "string",
+        "",
+        1,
+        "Images referenced by each container in the template.",
+    )
+}
+
+fn selector_column() -> Value {
+    column(
+        "Selector",
+        "string",
+        "",
+        1,
+        "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.",
+    )
+}
+
+/// The wide cells of a workload: its template's containers and images, and
+/// its selector as `key=value,…`.
+fn template_cells(value: &Value) -> (String, String, String) {
+    let containers: Vec<&Value> = value["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    let joined = |field: &str| {
+        containers
+            .iter()
+            .filter_map(|c| c[field].as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let selector = value["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .map(|labels| {
+            labels
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    (joined("name"), joined("image"), selector)
 }
 
 fn pod_row(value: &Value, now: Timestamp) -> (Vec<Value>, Option<Value>) {

@@ -1,8 +1,9 @@
 //! The simulator checked against real clients and real recorded objects, in
 //! one test binary: kube-rs (`kube`), real kubectl binaries 1.27–1.33
-//! (`kubectl`), the faults it injects (`faults`) and its pod printer against
-//! pods from real clusters (`printer`). `harness` starts clusters and runs
-//! the clients.
+//! (`kubectl`), the faults it injects (`faults`), its pod printer against
+//! pods from real clusters (`printer`), and a rollout, restarts and expiring
+//! Events as both clients read them (`rollout`). `harness` starts clusters
+//! and runs the clients.
 //!
 //! Every client talks to an in-process server on loopback; no test may
 //! depend on a real cluster or on the ktriage client.
@@ -14,3 +15,4 @@ mod harness;
 mod kube;
 mod kubectl;
 mod printer;
+mod rollout;
