@@ -222,6 +222,12 @@ async fn open_history(
     let opened = tokio::task::spawn_blocking(move || crate::history::Recorder::start(&path)).await;
     match opened {
         Ok(Ok((recorder, moved))) => {
+            // Records older than 30 days go, and the oldest ones while the
+            // file is over 256 MiB; the recorder does it on its thread.
+            let retention = crate::history::Retention::default();
+            if let Err(error) = recorder.retain(retention, jiff::Timestamp::now()) {
+                tracing::warn!(%error, "the history's retention did not run");
+            }
             let cluster = switcher.cluster_id(target.context.as_str());
             runner.set_history(std::sync::Arc::new(recorder), cluster);
             moved.map(|moved| {

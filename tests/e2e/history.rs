@@ -16,7 +16,7 @@ use crate::harness::{App, launch};
 
 /// The number in the timeline's title, `Restarts of pod shop/x [N]`.
 fn restarts_in_title(screen: &str) -> Option<u32> {
-    let line = screen.lines().find(|l| l.contains("Restarts of pod"))?;
+    let line = screen.lines().find(|l| l.contains("Restarts of "))?;
     let open = line.find('[')?;
     let close = line[open..].find(']')? + open;
     line[open + 1..close].parse().ok()
@@ -161,5 +161,38 @@ async fn an_oom_kill_reads_as_one() {
     assert!(
         screen.contains("137 SIGKILL") && screen.contains("OOMKilled"),
         "{screen}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollout_that_crash_loops_shows_under_its_revision() {
+    // cart rolls out to a crash-looping 2.0.0 after 90 s of cluster time;
+    // the deployment's timeline names the new revision over its restarts.
+    let app = launch(common::fast_demo(20.0), "admin", false).await;
+    app.press(KeyCode::Char('2')).await;
+    app.expect("cart").await;
+    let mut screen = String::new();
+    for _ in 0..40 {
+        app.press(KeyCode::Char('/')).await;
+        app.type_text("cart").await;
+        app.press(KeyCode::Enter).await;
+        app.press(KeyCode::Char('h')).await;
+        app.expect("Restarts of deployment shop/cart").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        screen = app.screen.text();
+        if restarts_in_title(&screen).is_some_and(|n| n >= 6) {
+            break;
+        }
+        app.press(KeyCode::Esc).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    assert!(
+        restarts_in_title(&screen).is_some_and(|n| n >= 6),
+        "the new revision's restarts are kept:\n{screen}"
+    );
+    assert!(screen.contains("── revision cart-"), "{screen}");
+    assert!(
+        screen.contains("Error (exit 3)"),
+        "the new revision exits 3:\n{screen}"
     );
 }
