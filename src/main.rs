@@ -51,6 +51,27 @@ struct Cli {
 enum Command {
     /// Run the simulated Kubernetes API server.
     Sim(SimArgs),
+    /// Print the restart history of a pod or a workload, from the store
+    /// (the cluster is not asked).
+    History(HistoryArgs),
+}
+
+#[derive(Args, Debug)]
+struct HistoryArgs {
+    /// A pod, or a workload: deploy/NAME, sts/NAME, ds/NAME, job/NAME.
+    subject: String,
+    /// The kubeconfig context whose cluster to read (default: the current one).
+    #[arg(long)]
+    context: Option<String>,
+    /// The namespace (default: the context's).
+    #[arg(short = 'n', long)]
+    namespace: Option<String>,
+    /// How far back: 30m, 24h, 7d.
+    #[arg(long, default_value = "30d")]
+    since: String,
+    /// table or json.
+    #[arg(short = 'o', long, default_value = "table")]
+    output: String,
 }
 
 #[derive(Args, Debug)]
@@ -117,6 +138,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(sim(args)),
+        Some(Command::History(args)) => runtime.block_on(history(args, cli.kubeconfig)),
         None => {
             let options = Options {
                 kubeconfig: cli.kubeconfig,
@@ -136,6 +158,40 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+async fn history(args: HistoryArgs, kubeconfig: Option<PathBuf>) -> ExitCode {
+    use ktriage::run::history_command::{HistoryOptions, Output};
+    let output = match args.output.as_str() {
+        "table" => Output::Table,
+        "json" => Output::Json,
+        other => {
+            eprintln!("ktriage history: -o takes table or json, not {other:?}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = HistoryOptions {
+        kubeconfig,
+        context: args.context,
+        namespace: args.namespace,
+        subject: args.subject,
+        since: args.since,
+        output,
+    };
+    match ktriage::run::history_command::history(options).await {
+        Ok(text) => {
+            // The history is this command's output.
+            #[allow(clippy::print_stdout)]
+            {
+                print!("{text}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("ktriage history: {error}");
+            ExitCode::FAILURE
         }
     }
 }

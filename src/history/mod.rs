@@ -15,6 +15,7 @@ mod file;
 mod last_lines;
 mod query;
 pub mod recorder;
+pub mod report;
 pub mod retention;
 pub mod schema;
 pub mod store;

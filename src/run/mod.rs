@@ -4,6 +4,7 @@
 //! plain message; after that, the terminal is restored on every exit path.
 
 pub mod event_loop;
+pub mod history_command;
 pub mod interactive;
 pub mod screen;
 pub mod switcher;

@@ -72,13 +72,9 @@ impl KubeconfigSwitcher {
                     .await
                     .map_err(|e| SafeText::from_untrusted(&e.to_string()))?;
                 let namespace = config.default_namespace.clone();
-                let ca = config.root_cert.as_ref().and_then(|certs| certs.first());
                 self.cluster_ids.insert(
                     name.to_string(),
-                    crate::model::restart::cluster_id::cluster_id(
-                        config.cluster_url.to_string().as_str(),
-                        ca.map(Vec::as_slice),
-                    ),
+                    super::history_command::cluster_id_of(&config),
                 );
                 let client = Client::try_from(config)
                     .map_err(|e| SafeText::from_untrusted(&e.to_string()))?;

@@ -151,6 +151,58 @@ async fn every_restart_is_kept_across_runs_with_its_last_lines_and_gaps() {
         gap.is_some(),
         "the unwatched restarts are a counted gap:\n{last}"
     );
+
+    // For scripts: the same records from the store, as JSON.
+    let home = tempfile::tempdir().expect("a directory");
+    std::os::unix::fs::symlink(
+        app.sim.dir.path().join("state"),
+        home.path().join("ktriage"),
+    )
+    .expect("the state directory is linked");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ktriage"))
+        .args(["history", "--kubeconfig"])
+        .arg(&app.sim.kubeconfig)
+        .args([
+            "--context",
+            "admin",
+            "-n",
+            "shop",
+            "deploy/checkout",
+            "-o",
+            "json",
+        ])
+        .env("XDG_STATE_HOME", home.path())
+        .output()
+        .expect("ktriage history runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&output.stdout).expect("the output is JSON");
+    let terminations: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|row| row["kind"] == "termination")
+        .collect();
+    assert!(
+        terminations.len() >= 2 * 6,
+        "{} terminations",
+        terminations.len()
+    );
+    assert!(terminations.iter().all(|row| {
+        row["exitCode"] == 1
+            && row["reason"] == "Error"
+            && row["pod"]
+                .as_str()
+                .is_some_and(|pod| pod.starts_with("checkout-"))
+            && row["containerID"].as_str().is_some_and(|id| !id.is_empty())
+    }));
+    assert!(
+        rows.iter()
+            .any(|row| row["kind"] == "gap" && row["missed"].as_u64().is_some_and(|n| n >= 1)),
+        "{rows:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
