@@ -97,6 +97,19 @@ async fn every_restart_is_kept_across_runs_with_its_last_lines_and_gaps() {
         "the summary counts them by reason:\n{screen}"
     );
 
+    // The kubelet's events around a restart are kept with it.
+    let mut events = None;
+    for _ in 0..10 {
+        let text = app.screen.text();
+        if text.contains("event   BackOff") {
+            events = Some(text);
+            break;
+        }
+        app.press(KeyCode::Esc).await;
+        open_timeline(&app, "checkout").await;
+    }
+    assert!(events.is_some(), "{}", app.screen.text());
+
     // The third-newest crash printed its panic; its lines were kept.
     app.press(KeyCode::Down).await;
     app.press(KeyCode::Down).await;

@@ -10,7 +10,7 @@ use futures::StreamExt;
 use futures::stream::{BoxStream, SelectAll};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::{Namespace, Node};
+use k8s_openapi::api::core::v1::{Event, Namespace, Node};
 use kube::api::Api;
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Client, Resource};
@@ -21,9 +21,41 @@ use crate::cluster::recording::PodRecording;
 use crate::cluster::slim::SlimPod;
 use crate::cluster::watch::{self, describe, forbidden_message};
 use crate::model::listing::{NamespaceRow, NodeRow, WorkloadKind, WorkloadRow};
+use crate::model::restart::PodEventRecord;
 use crate::model::rows::PodRow;
 use crate::model::safe_text::SafeText;
 use crate::protocol::{ClusterEvent, WatchUpdate};
+
+/// Keep the events about pods (back-offs, probe failures, kills, OOM kills,
+/// evictions, scheduling failures) with the restart history, for as long
+/// as the watch is allowed; the API forgets them after an hour.
+async fn record_pod_events(
+    api: Api<Event>,
+    recorder: std::sync::Arc<crate::history::Recorder>,
+    cluster: String,
+) {
+    let config = watcher::Config::default().fields("involvedObject.kind=Pod");
+    let stream = watcher(api, config).default_backoff();
+    let mut stream = std::pin::pin!(stream);
+    while let Some(item) = stream.next().await {
+        let event = match item {
+            Ok(watcher::Event::Apply(event) | watcher::Event::InitApply(event)) => event,
+            Ok(_) => continue,
+            Err(error) => {
+                if forbidden_message(&error).is_some() {
+                    tracing::info!("events cannot be watched: restarts are kept without them");
+                    return;
+                }
+                continue;
+            }
+        };
+        if let Some(record) = PodEventRecord::from_event(&event, &cluster)
+            && let Err(error) = recorder.record_events(vec![record])
+        {
+            tracing::warn!(%error, "an event was not kept");
+        }
+    }
+}
 
 /// Pods per list page while the pods watcher (re)lists.
 pub const POD_PAGE: u32 = 2000;
@@ -46,7 +78,7 @@ impl Runner {
         if let Some(node) = node {
             config = config.fields(&format!("spec.nodeName={node}"));
         }
-        let api: Api<SlimPod> = api(&self.client, namespace.as_deref());
+        let pods: Api<SlimPod> = api(&self.client, namespace.as_deref());
         // Every pod the watch sees is recorded in the restart history.
         let mut recording = self
             .history
@@ -60,7 +92,7 @@ impl Runner {
             PodRow::from_pod(&pod)
         };
         let task = watch::run(
-            api,
+            pods,
             config,
             project,
             uid,
@@ -69,6 +101,11 @@ impl Runner {
             self.sender.clone(),
         );
         self.spawn("pods", task);
+        if let Some(recorder) = self.history.clone() {
+            let events: Api<Event> = api(&self.client, namespace.as_deref());
+            let cluster = self.cluster.clone();
+            self.spawn("pod-events", record_pod_events(events, recorder, cluster));
+        }
     }
 
     pub(super) fn watch_namespaces(&mut self, generation: u64) {
