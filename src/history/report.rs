@@ -128,3 +128,87 @@ pub fn table(timeline: &Timeline) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::restart::timeline::{StoredTermination, TimelineEntry};
+    use crate::model::restart::{ContainerKind, Gap, Source, Termination};
+
+    fn timeline() -> Timeline {
+        let at: Timestamp = "2024-06-01T12:00:00Z".parse().unwrap();
+        let termination = Termination {
+            cluster: "c".into(),
+            namespace: "shop".into(),
+            pod: "web-1\u{1b}[2J".into(),
+            pod_uid: "u1".into(),
+            owner: None,
+            container: "app".into(),
+            container_kind: ContainerKind::Regular,
+            container_id: "containerd://a".into(),
+            started: Some(at - jiff::SignedDuration::from_secs(30)),
+            finished: Some(at),
+            exit_code: 137,
+            signal: None,
+            reason: "OOMKilled".into(),
+            message: String::new(),
+            restart_count: 2,
+            source: Source::Observed,
+        };
+        let gap = Gap {
+            cluster: "c".into(),
+            namespace: "shop".into(),
+            pod: "web-1".into(),
+            pod_uid: "u1".into(),
+            owner: None,
+            container: "app".into(),
+            missed: 3,
+            after: None,
+            before: at - jiff::SignedDuration::from_mins(5),
+            ended: 2,
+        };
+        Timeline::new(vec![
+            TimelineEntry {
+                at,
+                revision: None,
+                item: TimelineItem::Termination(Box::new(StoredTermination {
+                    termination,
+                    last_lines: LastLinesState::Captured {
+                        lines: 20,
+                        cut: false,
+                    },
+                })),
+            },
+            TimelineEntry {
+                at: gap.before,
+                revision: None,
+                item: TimelineItem::Gap(gap),
+            },
+        ])
+    }
+
+    #[test]
+    fn the_table_lists_terminations_and_gaps_with_cluster_text_neutralised() {
+        let table = table(&timeline());
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 3, "{table}");
+        assert!(lines[0].starts_with("FINISHED"));
+        assert!(lines[1].contains("web-1^[[2J") && !table.contains('\u{1b}'));
+        assert!(lines[1].contains("137 SIGKILL") && lines[1].contains("OOMKilled"));
+        assert!(lines[1].contains("  3  ") && lines[1].contains("observed"));
+        assert!(lines[2].contains("3 not seen") && lines[2].contains("gap"));
+    }
+
+    #[test]
+    fn the_json_keeps_records_as_recorded() {
+        let rows = json(&timeline());
+        let rows = rows.as_array().unwrap();
+        assert_eq!(rows[0]["kind"], "termination");
+        assert_eq!(rows[0]["pod"], "web-1\u{1b}[2J");
+        assert_eq!(rows[0]["exitCode"], 137);
+        assert_eq!(rows[0]["restart"], 3);
+        assert_eq!(rows[0]["lastLines"]["kept"], 20);
+        assert_eq!(rows[1]["kind"], "gap");
+        assert_eq!(rows[1]["missed"], 3);
+    }
+}
