@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::model::restart::timeline::{LastLinesState, Timeline, TimelineItem};
 use crate::model::safe_text::SafeText;
 
-use super::view::{exit_text, reason_text};
+use crate::model::restart::exit::{exit_text, reason_text};
 
 fn time(value: Option<Timestamp>) -> Value {
     value.map_or(Value::Null, |t| Value::String(t.to_string()))

@@ -8,7 +8,7 @@
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::model::restart::exit::signal_name;
+use crate::model::restart::exit::{exit_text, reason_text};
 use crate::model::restart::summary::{LoopRule, RestartSummary};
 use crate::model::restart::timeline::{
     LastLinesState, StoredTermination, Timeline as Stored, TimelineItem,
@@ -25,26 +25,6 @@ const EVENTS_BEFORE: SignedDuration = SignedDuration::from_mins(10);
 
 fn text(value: &str) -> SafeText {
     SafeText::from_untrusted(value)
-}
-
-/// `1`, `137 SIGKILL`, `139 SIGSEGV`.
-pub fn exit_text(exit_code: i32, signal: Option<i32>) -> String {
-    match signal_name(exit_code, signal) {
-        Some(name) => format!("{exit_code} {name}"),
-        None => exit_code.to_string(),
-    }
-}
-
-/// `OOMKilled`; `Error (OOM?)` for a kill by signal 9 without the reason,
-/// which may or may not have been the OOM killer; else the kubelet's reason.
-pub fn reason_text(exit_code: i32, reason: &str) -> String {
-    match (exit_code, reason) {
-        (_, "OOMKilled") => reason.to_string(),
-        (137, "") => "SIGKILL (OOM?)".to_string(),
-        (137, other) => format!("{other} (OOM?)"),
-        (_, "") => "-".to_string(),
-        (_, other) => other.to_string(),
-    }
 }
 
 fn event_line(event: &PodEventRecord) -> SafeText {
@@ -147,20 +127,5 @@ pub fn project(
         summary: text(&sentence),
         entries,
         notice: None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exits_and_reasons_read_as_the_kubelet_meant_them() {
-        assert_eq!(exit_text(137, None), "137 SIGKILL");
-        assert_eq!(exit_text(1, None), "1");
-        assert_eq!(reason_text(137, "OOMKilled"), "OOMKilled");
-        assert_eq!(reason_text(137, "Error"), "Error (OOM?)");
-        assert_eq!(reason_text(137, ""), "SIGKILL (OOM?)");
-        assert_eq!(reason_text(1, "Error"), "Error");
     }
 }

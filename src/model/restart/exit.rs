@@ -80,6 +80,26 @@ pub fn describe_exit(exit_code: i32, reason: &str) -> String {
     }
 }
 
+/// `1`, `137 SIGKILL`, `139 SIGSEGV`.
+pub fn exit_text(exit_code: i32, signal: Option<i32>) -> String {
+    match signal_name(exit_code, signal) {
+        Some(name) => format!("{exit_code} {name}"),
+        None => exit_code.to_string(),
+    }
+}
+
+/// `OOMKilled`; `Error (OOM?)` for a kill by signal 9 without the reason,
+/// which may or may not have been the OOM killer; else the kubelet's reason.
+pub fn reason_text(exit_code: i32, reason: &str) -> String {
+    match (exit_code, reason) {
+        (_, "OOMKilled") => reason.to_string(),
+        (137, "") => "SIGKILL (OOM?)".to_string(),
+        (137, other) => format!("{other} (OOM?)"),
+        (_, "") => "-".to_string(),
+        (_, other) => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +158,20 @@ mod tests {
         );
         assert_eq!(describe_exit(0, "Completed"), "Completed");
         assert_eq!(describe_exit(0, ""), "Completed");
+    }
+}
+
+#[cfg(test)]
+mod column_tests {
+    use super::*;
+
+    #[test]
+    fn exits_and_reasons_read_as_the_kubelet_meant_them() {
+        assert_eq!(exit_text(137, None), "137 SIGKILL");
+        assert_eq!(exit_text(1, None), "1");
+        assert_eq!(reason_text(137, "OOMKilled"), "OOMKilled");
+        assert_eq!(reason_text(137, "Error"), "Error (OOM?)");
+        assert_eq!(reason_text(137, ""), "SIGKILL (OOM?)");
+        assert_eq!(reason_text(1, "Error"), "Error");
     }
 }
